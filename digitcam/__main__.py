@@ -1,0 +1,5 @@
+import sys
+
+from digitcam.cli import main
+
+sys.exit(main())

@@ -1,0 +1,87 @@
+"""The `digitcam` command: one grammar, one stage imported per run.
+
+Only the chosen subcommand's module is imported, so `digitcam --help` and every
+edge command stay free of TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Sequence
+
+from digitcam import __version__
+from digitcam.environment import Environment
+from digitcam.errors import DigitcamError
+
+# name -> (module that defines it, one-line summary shown by `digitcam --help`)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "train": ("digitcam.train.cli", "train a CNN, ResNet or ensemble on MNIST"),
+    "evaluate": ("digitcam.train.cli", "write the evaluation report for a saved model"),
+    "convert": ("digitcam.convert.cli", "export a Keras model to TFLite and ONNX, verified"),
+    "run": ("digitcam.edge.cli", "live recognition from a canvas, camera, video or folder"),
+    "predict": ("digitcam.edge.cli", "read digits in image files"),
+    "info": ("digitcam.edge.cli", "describe the model the runtime would use"),
+    "bench": ("digitcam.benchmarks.cli", "measure latency, throughput, accuracy and memory"),
+}
+
+EXIT_INTERRUPTED = 130
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    for token in argv:
+        if not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digitcam",
+        description="Handwritten-digit recognition: train, convert, run on the edge, benchmark.",
+    )
+    parser.add_argument("--version", action="version", version=f"digitcam {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show progress logs")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = _chosen(argv)
+    for name, (module_name, summary) in SUBCOMMANDS.items():
+        sp = sub.add_parser(name, help=summary, description=summary)
+        if name == chosen:
+            command = importlib.import_module(module_name).COMMANDS[name]
+            command.configure(sp)
+            sp.set_defaults(handler=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    """Run one command and return its exit status; user mistakes never raise."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    env = env or Environment()
+    parser = build_parser(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse already printed its one line
+        return int(exit_.code or 0)
+    if args.command is None:
+        parser.print_help(env.stdout)
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=env.stderr,
+    )
+    try:
+        return int(args.handler(args, env) or 0)
+    except DigitcamError as error:
+        if args.debug:
+            raise
+        print(f"digitcam {args.command}: error: {error}", file=env.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print(f"digitcam {args.command}: interrupted", file=env.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,1 @@
+"""The on-device runtime: no TensorFlow, ever; OpenCV and a small inference runtime."""

@@ -1,0 +1,1 @@
+"""The models shipped with digitcam: artifacts, their manifest and the model card."""

@@ -1,0 +1,81 @@
+"""Shared fixtures: the committed MNIST subset, an in-process CLI runner, small trained models."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+TESTS = Path(__file__).parent
+SUBSET = TESTS / "data" / "mnist"
+
+
+@dataclass
+class Result:
+    status: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    """The committed 2,000 / 1,000 stratified MNIST subset (IDX, gzipped)."""
+    return SUBSET
+
+
+@pytest.fixture
+def cli(mnist_dir):
+    """Run `digitcam ARGS` in-process with captured output and an isolated environment."""
+    from digitcam.cli import main
+    from digitcam.environment import Environment
+
+    def run(*args: str, environ: dict | None = None, isatty: bool = False) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        env = Environment(stdout=out, stderr=err, environ={"DIGITCAM_DATA": str(mnist_dir), **(environ or {})},
+                          stdin_isatty=isatty)
+        status = main([str(a) for a in args], env)
+        return Result(status, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def run_digitcam(*args: str, env: dict | None = None, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    """Run `python -m digitcam` in a fresh interpreter (for import isolation, signals, ttys)."""
+    return subprocess.run([sys.executable, "-m", "digitcam", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})}, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def small_mnist(mnist_dir):
+    from digitcam.train.data import load_mnist
+
+    return load_mnist(mnist_dir, environ={})
+
+
+@pytest.fixture(scope="session")
+def trained_cnn(tmp_path_factory, small_mnist) -> Path:
+    """A small CNN fitted for a few epochs on the subset: enough to be far above chance."""
+    from digitcam.train import runs
+    from digitcam.train.fit import FitConfig
+
+    out = tmp_path_factory.mktemp("cnn")
+    runs.train("cnn", small_mnist, out, FitConfig(epochs=3, seed=3, augment=False, batch_size=64))
+    return out / "cnn.keras"
+
+
+@pytest.fixture
+def tmp_copy(tmp_path):
+    def copy(path: Path) -> Path:
+        target = tmp_path / Path(path).name
+        shutil.copy(path, target)
+        return target
+
+    return copy

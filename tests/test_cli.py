@@ -1,0 +1,56 @@
+"""The one `digitcam` grammar: help without TensorFlow, one-line errors, distinct statuses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import run_digitcam
+
+
+HEAVY = ("tensorflow", "keras", "tf2onnx")
+
+
+def fresh_modules(code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter, then print which heavy modules it loaded."""
+    probe = f"import sys\n{code}\nprint('loaded:', sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+
+
+def test_help_lists_every_subcommand_without_importing_tensorflow():
+    proc = fresh_modules("from digitcam.cli import main\nmain(['--help'])")
+    for name in ("train", "evaluate", "convert", "run", "predict", "info", "bench"):
+        assert name in proc.stdout
+    assert proc.stdout.strip().endswith("loaded: []")
+
+
+def test_subcommand_help_stays_light():
+    for command in ("run", "predict", "info", "bench", "train", "convert"):
+        proc = fresh_modules(f"from digitcam.cli import main\nmain(['{command}', '--help'])")
+        assert "usage: digitcam" in proc.stdout
+        assert proc.stdout.strip().endswith("loaded: []"), command
+
+
+def test_unknown_flag_is_one_line_status_2(cli):
+    result = cli("train", "--epochs", "zero")
+    assert result.status == 2
+    assert "--epochs" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_arch_without_terminal_exits_2_with_usage(cli):
+    result = cli("train")
+    assert result.status == 2
+    assert result.stderr.count("\n") == 1 and "--arch is required" in result.stderr
+
+
+def test_no_command_prints_help(cli):
+    result = cli()
+    assert result.status == 2 and "COMMAND" in result.stdout
+
+
+def test_debug_shows_traceback(tmp_path):
+    proc = run_digitcam("--debug", "evaluate", tmp_path / "missing.keras")
+    assert proc.returncode != 0 and "Traceback" in proc.stderr
+    proc = run_digitcam("evaluate", tmp_path / "missing.keras")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == f"digitcam evaluate: error: {tmp_path / 'missing.keras'}: no such model file"

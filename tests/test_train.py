@@ -1,0 +1,106 @@
+"""Training end to end on the committed subset: every architecture, the fused ensemble, resume, menu."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from digitcam.train import fit as fitting
+from digitcam.train import models, runs
+
+pytestmark = pytest.mark.slow
+
+ONE_EPOCH = dict(epochs=1, batch_size=64, seed=11)
+REPORT_FILES = ("metrics.json", "history.csv", "curves.png", "confusion.png", "misclassified.png",
+                "reliability.png", "classification_report.txt")
+
+
+def test_cnn_matches_the_published_recipe_size():
+    model = models.build_cnn()
+    assert 300_000 < model.count_params() < 360_000
+    assert 14e6 < models.count_macs(model) < 16e6
+
+
+@pytest.mark.parametrize("arch", ["cnn", "resnet"])
+def test_each_architecture_trains_one_epoch(arch, small_mnist, tmp_path):
+    metrics = runs.train(arch, small_mnist, tmp_path, fitting.FitConfig(**ONE_EPOCH))
+    for name in REPORT_FILES:
+        assert (tmp_path / name).stat().st_size > 0, name
+    model = keras.saving.load_model(tmp_path / f"{arch}.keras")
+    probs = np.asarray(model(small_mnist.x_test[:16, ..., None].astype("float32")))
+    assert probs.shape == (16, 10)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    assert (probs >= 0).all()
+    saved = json.loads((tmp_path / "metrics.json").read_text())
+    assert saved["test_accuracy"] == metrics["test_accuracy"] and saved["test_images"] == 1000
+    assert saved["seconds_per_epoch"] > 0 and saved["parameters"] == model.count_params()
+    assert set(saved["per_class_accuracy"]) == {str(d) for d in range(10)}
+    if arch == "cnn":
+        assert (tmp_path / runs.SEED_MODEL_NAME).is_file()
+
+
+def test_ensemble_is_one_model_equal_to_the_mean_of_its_members(small_mnist, tmp_path):
+    runs.train("ensemble", small_mnist, tmp_path, fitting.FitConfig(**ONE_EPOCH), members=2,
+               member_archs=["cnn", "resnet"])
+    fused = keras.saving.load_model(tmp_path / "ensemble.keras")
+    members = [keras.saving.load_model(tmp_path / f"member{k}" / "best.keras") for k in range(2)]
+    x = small_mnist.x_test[:32, ..., None].astype("float32")
+    expected = np.mean([np.asarray(m(x, training=False)) for m in members], axis=0)
+    np.testing.assert_allclose(np.asarray(fused(x, training=False)), expected, atol=1e-6)
+
+
+class Interrupt(keras.callbacks.Callback):
+    """Stops training as a Ctrl-C would, after `after` epochs have been backed up."""
+
+    def __init__(self, after: int):
+        super().__init__()
+        self.after = after
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 == self.after:
+            raise KeyboardInterrupt
+
+
+def test_resume_continues_where_the_run_stopped(small_mnist, tmp_path):
+    config = fitting.FitConfig(epochs=3, batch_size=128, seed=4, augment=False, extra_callbacks=[Interrupt(2)])
+    with pytest.raises(KeyboardInterrupt):
+        runs.train("cnn", small_mnist, tmp_path, config)
+    assert [int(e) for e in fitting.read_history(tmp_path / "history.csv")["epoch"]] == [0, 1]
+    config.extra_callbacks = []
+    runs.train("cnn", small_mnist, tmp_path, config, resume=True)
+    history = fitting.read_history(tmp_path / "history.csv")
+    assert [int(e) for e in history["epoch"]] == [0, 1, 2]  # epoch 2 only: nothing trained twice
+
+
+def test_menu_through_a_pseudo_terminal(tmp_path):
+    """Without --arch on a terminal the seed's menu asks; the choice reaches the trainer."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "digitcam", "train", "--data-dir", str(tmp_path / "none"),
+                             "--out", str(tmp_path / "run")], stdin=follower, stdout=follower, stderr=follower,
+                            close_fds=True)
+    os.close(follower)
+    transcript = b""
+    while b"Choice" not in transcript:
+        transcript += os.read(leader, 1024)
+    os.write(leader, b"7\n2\n")
+    proc.wait(timeout=60)
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        transcript += chunk
+    os.close(leader)
+    text = transcript.decode()
+    assert "1. advanced CNN" in text and "'7' is not one of" in text
+    assert "training resnet" in text
+    assert proc.returncode == 2 and "none" in text  # the missing data is reported after the choice

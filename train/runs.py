@@ -1,0 +1,108 @@
+"""One training run, end to end: fit (or resume), keep the best model, write the report.
+
+Each run owns a folder; an ensemble keeps one sub-folder per member so an interrupted
+ensemble resumes at the member and epoch where it stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Sequence
+
+import keras
+
+from digitcam.train import fit as fitting
+from digitcam.train import models, report
+from digitcam.train.data import Mnist
+
+log = logging.getLogger(__name__)
+
+RUNS_ROOT = Path("runs")
+SEED_MODEL_NAME = "best_advanced_model.keras"  # the seed's file name, kept for its users
+DONE_MARKER = "done"
+
+
+def default_out(arch: str, root: Path = RUNS_ROOT) -> Path:
+    return root / f"{arch}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def latest_run(arch: str, root: Path = RUNS_ROOT) -> Path | None:
+    """The newest run folder of `arch`, for `--resume` without `--out`."""
+    candidates = sorted(root.glob(f"{arch}-*"), key=lambda p: p.stat().st_mtime)
+    return candidates[-1] if candidates else None
+
+
+def _scope(strategy: str):
+    if strategy == "mirrored":
+        import tensorflow as tf
+
+        return tf.distribute.MirroredStrategy().scope()
+    return contextlib.nullcontext()
+
+
+def _fit_single(arch: str, name: str, data: Mnist, out: Path, config: fitting.FitConfig,
+                resume: bool, strategy: str) -> tuple[keras.Model, dict]:
+    if resume and (out / DONE_MARKER).is_file():
+        log.info("%s already finished in %s", name, out)
+        model = keras.saving.load_model(out / "best.keras")
+        return model, fitting.read_history(out / "history.csv")
+    with _scope(strategy):
+        model = models.build(arch, name=name)
+        history = fitting.fit(model, data, out, config, resume=resume)
+    model = keras.saving.load_model(out / "best.keras")
+    (out / DONE_MARKER).write_text("finished\n")
+    return model, history
+
+
+def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resume: bool = False,
+          strategy: str = "default", members: int = 3, member_archs: Sequence[str] | None = None) -> dict[str, Any]:
+    """Train `arch` into `out` and return the metrics written to out/metrics.json."""
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    if arch == "ensemble":
+        archs = list(member_archs or ["cnn"] * members)
+        fitted, histories = [], []
+        for k, member_arch in enumerate(archs):
+            member_config = fitting.FitConfig(**{**asdict(config), "seed": config.seed + k,
+                                                 "extra_callbacks": config.extra_callbacks})
+            log.info("ensemble member %d/%d: %s, seed %d", k + 1, len(archs), member_arch, member_config.seed)
+            model, history = _fit_single(member_arch, f"{member_arch}_{k}", data, out / f"member{k}",
+                                         member_config, resume, strategy)
+            fitted.append(model)
+            histories.append(history)
+        model = models.fuse_ensemble(fitted)
+        history = histories[0]
+        seconds = [fitting.seconds_per_epoch(h) for h in histories]
+        extra_config = {"members": archs}
+    else:
+        model, history = _fit_single(arch, arch, data, out, config, resume, strategy)
+        seconds = [fitting.seconds_per_epoch(history)]
+        extra_config = {}
+    final = out / f"{arch}.keras"
+    save_model(model, final)
+    if arch == "cnn":
+        shutil.copyfile(final, out / SEED_MODEL_NAME)
+    config_record = {k: v for k, v in asdict(config).items() if k != "extra_callbacks"}
+    extra = {
+        "arch": arch, "model_file": final.name, "seed": config.seed, "config": {**config_record, **extra_config},
+        "epochs_run": len(history.get("loss", [])),
+        "seconds_per_epoch": seconds[0] if len(seconds) == 1 else seconds,
+        "train_seconds": round(time.perf_counter() - started, 1),
+        "best_val_accuracy": max(history.get("val_accuracy", [float("nan")])),
+        "train_images": int(len(data.x_train)), "validation_images": int(len(data.x_val)),
+        "data_source": data.source, "data_sha256": data.sha256,
+    }
+    return report.write_report(out, model, data.x_test, data.y_test, extra, history=history)
+
+
+def save_model(model: keras.Model, path: Path) -> None:
+    """Save atomically: Keras writes a temporary .keras file that is renamed into place."""
+    from digitcam import atomic
+
+    with atomic.atomic_path(path) as tmp:
+        model.save(tmp)

@@ -37,8 +37,28 @@ def _chosen(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class ParseError(Exception):
+    """argparse's complaint, raised instead of printed so main() writes it to the injected stderr."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+def _parser_class(env: Environment) -> type[argparse.ArgumentParser]:
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str):  # type: ignore[override]
+            raise ParseError(self.prog, message)
+
+        def _print_message(self, message: str, file=None) -> None:
+            if message:
+                (env.stderr if file is sys.stderr else env.stdout).write(message)
+
+    return Parser
+
+
+def build_parser(argv: Sequence[str], env: Environment | None = None) -> argparse.ArgumentParser:
+    parser = _parser_class(env or Environment())(
         prog="digitcam",
         description="Handwritten-digit recognition: train, convert, run on the edge, benchmark.",
     )
@@ -60,10 +80,13 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     """Run one command and return its exit status; user mistakes never raise."""
     argv = list(sys.argv[1:] if argv is None else argv)
     env = env or Environment()
-    parser = build_parser(argv)
+    parser = build_parser(argv, env)
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse already printed its one line
+    except ParseError as error:
+        print(f"{error.prog}: error: {error} (see {error.prog} --help)", file=env.stderr)
+        return 2
+    except SystemExit as exit_:  # --help and --version
         return int(exit_.code or 0)
     if args.command is None:
         parser.print_help(env.stdout)

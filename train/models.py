@@ -14,6 +14,8 @@ from keras import layers
 from digitcam.edge import contract
 
 DROPOUT = 0.4
+# PyTorch's default; Keras' 0.99 needs thousands of steps before inference statistics settle.
+BN_MOMENTUM = 0.9
 
 
 def _inputs() -> keras.KerasTensor:
@@ -23,7 +25,7 @@ def _inputs() -> keras.KerasTensor:
 def _conv_bn_relu(x, filters: int, kernel: int, strides: int = 1, padding: str = "valid", name: str = ""):
     # No bias: batch norm's offset does its job, and the converters fold BN into the conv.
     x = layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False, name=f"{name}conv")(x)
-    x = layers.BatchNormalization(name=f"{name}bn")(x)
+    x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}bn")(x)
     return layers.ReLU(name=f"{name}relu")(x)
 
 
@@ -51,11 +53,11 @@ def _residual_block(x, filters: int, strides: int, name: str):
     shortcut = x
     y = _conv_bn_relu(x, filters, 3, strides=strides, padding="same", name=f"{name}a_")
     y = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}b_conv")(y)
-    y = layers.BatchNormalization(name=f"{name}b_bn")(y)
+    y = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}b_bn")(y)
     if strides != 1 or x.shape[-1] != filters:
         # 1x1 projection where the shape changes; identity everywhere else.
         shortcut = layers.Conv2D(filters, 1, strides=strides, use_bias=False, name=f"{name}proj_conv")(x)
-        shortcut = layers.BatchNormalization(name=f"{name}proj_bn")(shortcut)
+        shortcut = layers.BatchNormalization(momentum=BN_MOMENTUM, name=f"{name}proj_bn")(shortcut)
     y = layers.Add(name=f"{name}add")([y, shortcut])
     return layers.ReLU(name=f"{name}out")(y)
 

@@ -16,8 +16,11 @@ from digitcam.edge.backends.base import Backend
 from digitcam.errors import MissingDependency, ModelError
 
 
-def load_keras_model(path: str | os.PathLike):
-    """Load a .keras file and check it against the contract; ModelError names the file and fault."""
+def load_keras_model(path: str | os.PathLike, strict: bool = False):
+    """Load a .keras file and check it against the contract; ModelError names the file and fault.
+
+    `strict` demands exactly (28, 28, 1) input, as conversion does.
+    """
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
@@ -32,6 +35,8 @@ def load_keras_model(path: str | os.PathLike):
     except Exception as error:  # Keras raises ValueError, OSError, zipfile errors, ... for bad files
         raise ModelError(f"{path}: not a loadable Keras model ({type(error).__name__})") from None
     contract.check_shapes(str(path), model.input_shape, model.output_shape)
+    if strict and tuple(model.input_shape[1:]) != contract.INPUT_SHAPE:
+        raise ModelError(f"{path}: input shape {list(model.input_shape[1:])} is not {list(contract.INPUT_SHAPE)}")
     return model
 
 

@@ -159,7 +159,10 @@ def test_unknown_format_is_rejected(cli, tmp_path):
 def test_missing_backend_is_reported_with_the_extra(monkeypatch, tmp_path):
     from digitcam.errors import MissingDependency
 
-    monkeypatch.setattr(BACKENDS["onnxruntime"], "modules", ("no_such_module",), raising=False)
+    import dataclasses
+
+    monkeypatch.setitem(BACKENDS, "onnxruntime", dataclasses.replace(BACKENDS["onnxruntime"],
+                                                                     modules=("no_such_module",)))
     (tmp_path / "m.onnx").write_bytes(b"x")
     with pytest.raises(MissingDependency, match=r"digitcam\[onnx\]"):
         open_backend(tmp_path / "m.onnx", "onnxruntime")

@@ -1,0 +1,258 @@
+"""The runtime loop: a source, the detector, one batched inference, smoothing, overlays, outputs.
+
+`FramePipeline` is the per-frame work (no I/O), `run_stream` drives it over a source
+with a window or headless, `run_canvas` drives the drawing canvas.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, TextIO
+
+import cv2
+import numpy as np
+
+from digitcam import atomic
+from digitcam.edge import detect, overlay
+from digitcam.edge.detect import Box
+from digitcam.edge.notify import Notifier
+from digitcam.edge.preprocess import to_mnist
+from digitcam.edge.recognizer import Prediction, Recognizer
+from digitcam.edge.sources.base import Frame, Source
+from digitcam.edge.tracking import Tracker
+from digitcam.edge.window import NullWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOptions:
+    mode: str = "multi"  # or "center"
+    roi: Box | None = None
+    threshold: float = 0.6
+    json: bool = False
+    save_video: Path | None = None
+    save_frames: Path | None = None
+    save_dir: Path = Path("saved")
+    max_frames: int | None = None
+    fullscreen: bool = False
+    smooth: bool = True
+
+
+@dataclass
+class FrameResult:
+    items: list[tuple[Box, Prediction]]
+    inputs: list[np.ndarray]
+    stages_ms: dict[str, float] = field(default_factory=dict)
+
+    def number(self, threshold: float) -> str:
+        """The digits read, row by row (rows joined by a space); unsure digits as '?'."""
+        rows = detect.group_rows([box for box, _ in self.items])
+        return " ".join("".join(self.items[i][1].label(threshold) for i in row) for row in rows)
+
+
+class FramePipeline:
+    """Everything done to one frame besides capturing it."""
+
+    def __init__(self, recognizer: Recognizer, options: RunOptions, tracker: Tracker | None = None) -> None:
+        self.recognizer, self.options, self.tracker = recognizer, options, tracker
+        self.config = detect.DetectConfig()
+
+    def roi_for(self, image: np.ndarray) -> Box | None:
+        if self.options.mode != "center":
+            return None
+        return self.options.roi or detect.centre_roi(image.shape[1], image.shape[0])
+
+    def process(self, image: np.ndarray) -> FrameResult:
+        stages: dict[str, float] = {}
+        t0 = time.perf_counter()
+        roi = self.roi_for(image)
+        found = detect.find_digits(image, self.config, roi=roi)
+        if self.options.mode == "center":
+            found = detect.largest(found)
+        t1 = time.perf_counter()
+        inputs = [to_mnist(d.ink, light_ink=True) for d in found]
+        t2 = time.perf_counter()
+        predictions = self.recognizer.predict(inputs)
+        t3 = time.perf_counter()
+        items = [(d.box, p) for d, p in zip(found, predictions)]
+        if self.tracker is not None:
+            items = self.tracker.update([b for b, _ in items], [p for _, p in items])
+        stages.update(detect=(t1 - t0) * 1e3, preprocess=(t2 - t1) * 1e3, inference=(t3 - t2) * 1e3)
+        return FrameResult(items, inputs, stages)
+
+    def draw(self, image: np.ndarray, result: FrameResult, fps: float) -> np.ndarray:
+        t0 = time.perf_counter()
+        canvas = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        canvas = canvas.copy()
+        roi = self.roi_for(canvas)
+        if roi is not None:
+            overlay.draw_guide(canvas, roi)
+        overlay.draw_detections(canvas, result.items, self.options.threshold)
+        overlay.draw_number(canvas, result.number(self.options.threshold))
+        result.stages_ms["overlay"] = (time.perf_counter() - t0) * 1e3
+        overlay.draw_hud(canvas, fps, {k: v for k, v in result.stages_ms.items()})
+        return canvas
+
+
+def frame_record(frame: Frame, result: FrameResult, threshold: float) -> dict[str, Any]:
+    """One line of `--json` output."""
+    return {
+        "frame": frame.index, "source": frame.name,
+        "digits": [{"digit": p.digit, "confidence": round(p.confidence, 4), "box": [int(v) for v in box],
+                    "sure": p.sure(threshold)} for box, p in result.items],
+        "number": result.number(threshold),
+        "latency_ms": {k: round(v, 3) for k, v in result.stages_ms.items()},
+    }
+
+
+class StopFlag:
+    """Set by SIGTERM / SIGINT: the loop finishes its frame, then leaves cleanly."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def __bool__(self) -> bool:
+        return self.event.is_set()
+
+    @contextmanager
+    def installed(self, source: Source | None = None) -> Iterator["StopFlag"]:
+        def handler(signum, _frame):
+            log.info("signal %d: stopping after this frame", signum)
+            self.event.set()
+            if source is not None:
+                source.stopping.set()
+
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            yield self
+        finally:
+            for s, h in previous.items():
+                signal.signal(s, h)
+
+
+class VideoOut:
+    """An annotated video written to a temporary file and renamed into place when complete."""
+
+    def __init__(self, path: Path, fps: float) -> None:
+        self.path, self.fps = Path(path), fps or 15.0
+        self._tmp_cm = atomic.temporary_beside(self.path)
+        self._tmp = self._tmp_cm.__enter__()
+        self.writer = None
+
+    def write(self, image: np.ndarray) -> None:
+        if self.writer is None:
+            h, w = image.shape[:2]
+            self.writer = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter_fourcc(*"mp4v"), self.fps, (w, h))
+        self.writer.write(image)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.release()
+            import os
+
+            os.replace(self._tmp, self.path)
+        self._tmp_cm.__exit__(None, None, None)
+
+
+def _fps(times: list[float]) -> float:
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 and times[-1] > times[0] else 0.0
+
+
+def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdout: TextIO,
+               window: NullWindow | None = None, notifier: Notifier | None = None,
+               on_frame: Callable[[Frame, FrameResult], None] | None = None) -> dict[str, Any]:
+    """Process `source` until it ends, the user quits or a signal arrives; returns a summary."""
+    window = window or NullWindow()
+    notifier = notifier or Notifier({})
+    pipeline = FramePipeline(recognizer, options, Tracker() if source.live and options.smooth else None)
+    video = VideoOut(options.save_video, getattr(source, "fps", 15.0)) if options.save_video else None
+    stop = StopFlag()
+    stamps: list[float] = []
+    totals: list[float] = []
+    numbers: list[str] = []
+    frames = 0
+    with stop.installed(source):
+        notifier.ready(f"reading {source.name}")
+        try:
+            while not stop and (options.max_frames is None or frames < options.max_frames):
+                t0 = time.perf_counter()
+                frame = source.read()
+                if frame is None:
+                    break
+                capture_ms = (time.perf_counter() - t0) * 1e3
+                result = pipeline.process(frame.image)
+                result.stages_ms = {"capture": capture_ms, **result.stages_ms}
+                stamps = (stamps + [time.perf_counter()])[-30:]
+                wanted = video is not None or options.save_frames is not None or window.visible
+                annotated = pipeline.draw(frame.image, result, _fps(stamps)) if wanted else None
+                result.stages_ms["total"] = (time.perf_counter() - t0) * 1e3
+                totals.append(result.stages_ms["total"])
+                frames += 1
+                number = result.number(options.threshold)
+                if number:
+                    numbers.append(number)
+                if options.json:
+                    stdout.write(json.dumps(frame_record(frame, result, options.threshold)) + "\n")
+                    stdout.flush()
+                if annotated is not None:
+                    if video:
+                        video.write(annotated)
+                    if options.save_frames:
+                        _save_frame(options.save_frames, frame, annotated)
+                    window.show(annotated)
+                if on_frame:
+                    on_frame(frame, result)
+                if source.healthy:
+                    notifier.watchdog()
+                key = window.key(1)
+                if key in (27, ord("q")) or window.closed:
+                    break
+                if key == ord("f"):
+                    options.fullscreen = not options.fullscreen
+                    window.set_fullscreen(options.fullscreen)
+        finally:
+            notifier.stopping()
+            source.close()
+            if video:
+                video.close()
+            window.close()
+            stdout.flush()
+    return {"frames": frames, "numbers": numbers,
+            "median_total_ms": float(np.median(totals)) if totals else None,
+            "p95_total_ms": float(np.percentile(totals, 95)) if totals else None,
+            "stopped_by_signal": bool(stop)}
+
+
+def _save_frame(folder: Path, frame: Frame, image: np.ndarray) -> None:
+    ok, data = cv2.imencode(".png", image)
+    name = f"{Path(frame.name).stem}-{frame.index:06d}.png" if frame.name else f"frame-{frame.index:06d}.png"
+    try:
+        atomic.write_bytes(Path(folder) / name, data.tobytes())
+    except OSError as error:  # a full disk must not stop the camera loop
+        log.error("cannot save %s: %s", Path(folder) / name, error.strerror or error)
+
+
+def run_canvas(controller, window: NullWindow) -> None:
+    """The drawing canvas' event loop; returns when the user quits or closes the window."""
+    window.on_mouse(controller.on_mouse)
+    fullscreen = controller.fullscreen
+    while not controller.quit:
+        window.show(controller.picture())
+        controller.on_key(window.key(20))
+        if controller.fullscreen != fullscreen:
+            fullscreen = controller.fullscreen
+            window.set_fullscreen(fullscreen)
+        if window.closed:
+            break
+    window.close()

@@ -1,0 +1,200 @@
+"""`digitcam run`, `digitcam predict` and `digitcam info`: the device's commands, no TensorFlow."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from digitcam.command import Command, positive_int, unit_float
+from digitcam.environment import Environment
+from digitcam.errors import DeviceError, UsageError
+
+BACKEND_CHOICES = ("auto", "litert", "onnxruntime", "opencv", "keras")
+
+
+def _roi(text: str) -> tuple[int, int, int, int]:
+    try:
+        x, y, w, h = (int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected x,y,w,h in pixels, got {text!r}") from None
+    if w <= 0 or h <= 0 or x < 0 or y < 0:
+        raise argparse.ArgumentTypeError(f"expected a box inside the frame, got {text!r}")
+    return x, y, w, h
+
+
+def add_model_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model file or folder (default: $DIGITCAM_MODEL, ./models, shipped)")
+    p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
+    p.add_argument("--threads", type=positive_int, help="inference threads (default: the runtime's choice)")
+
+
+def configure_run(p: argparse.ArgumentParser) -> None:
+    add_model_flags(p)
+    p.add_argument("--source", help="draw, camera[:N], picamera, synthetic[:SEED], a video, an image or a folder "
+                                    "(default: draw with a display, else camera)")
+    p.add_argument("--mode", choices=("multi", "center"), help="read every digit, or the one in the guide box "
+                                                               "(default: multi)")
+    p.add_argument("--roi", type=_roi, help="guide box for --mode center as x,y,w,h (default: the middle half)")
+    p.add_argument("--threshold", type=unit_float, default=0.6, help="below this confidence show '?'")
+    p.add_argument("--headless", action="store_true", help="open no window (automatic without a display)")
+    p.add_argument("--json", action="store_true", help="one JSON line per frame on stdout")
+    p.add_argument("--save-video", type=Path, metavar="OUT.mp4", help="write the annotated frames as a video")
+    p.add_argument("--save-frames", type=Path, metavar="DIR", help="write the annotated frames as PNGs")
+    p.add_argument("--save-dir", type=Path, default=Path("saved"), help="where the canvas' 's' key saves")
+    p.add_argument("--width", type=positive_int, default=640)
+    p.add_argument("--height", type=positive_int, default=480)
+    p.add_argument("--fps", type=positive_int, default=30, help="camera frame rate to ask for")
+    p.add_argument("--max-frames", type=positive_int, help="stop after N frames")
+    p.add_argument("--fullscreen", action="store_true")
+    p.add_argument("--no-smooth", action="store_true", help="no temporal smoothing on live sources")
+
+
+def load_recognizer(args: argparse.Namespace, env: Environment):
+    from digitcam.edge.backends import open_backend
+    from digitcam.edge.discovery import find_model
+    from digitcam.edge.recognizer import Recognizer
+
+    choice = find_model(args.model, args.backend, env.environ)
+    backend = open_backend(choice.path, choice.backend, threads=args.threads)
+    return choice, backend, Recognizer(backend, choice.temperature)
+
+
+def run_run(args: argparse.Namespace, env: Environment) -> int:
+    from digitcam.edge.app import RunOptions, run_canvas, run_stream
+    from digitcam.edge.discovery import info_lines
+    from digitcam.edge.notify import Notifier
+    from digitcam.edge.sources import open_source
+    from digitcam.edge.window import NullWindow, Window
+
+    display = env.has_display()
+    source_spec = args.source or ("draw" if display and not args.headless else "camera")
+    headless = args.headless or not display
+    if not args.headless and not display:
+        print("digitcam run: no display ($DISPLAY unset): running headless", file=env.stderr)
+    choice, backend, recognizer = load_recognizer(args, env)
+
+    def emit(event: dict) -> None:
+        env.stdout.write(json.dumps(event) + "\n")
+        env.stdout.flush()
+
+    if source_spec == "draw":
+        if headless:
+            raise DeviceError("the drawing canvas needs a display; pick a --source for headless runs")
+        from digitcam.edge.canvas import CanvasController
+
+        controller = CanvasController(recognizer, args.threshold, args.save_dir,
+                                      info_lines(choice.describe(backend.describe())), emit=emit)
+        controller.fullscreen = args.fullscreen
+        window = Window("digitcam", args.fullscreen)
+        run_canvas(controller, window)
+        return 0
+
+    options = RunOptions(mode=args.mode or "multi", roi=args.roi, threshold=args.threshold, json=args.json,
+                         save_video=args.save_video, save_frames=args.save_frames, save_dir=args.save_dir,
+                         max_frames=args.max_frames, fullscreen=args.fullscreen, smooth=not args.no_smooth)
+    source = open_source(source_spec, args.width, args.height, args.fps).open()
+    window = NullWindow() if headless else Window("digitcam", args.fullscreen)
+    last = {"number": None}
+
+    def report(frame, result) -> None:
+        number = result.number(args.threshold)
+        if not args.json and headless and number and number != last["number"]:
+            print(f"{frame.name} frame {frame.index}: {number}", file=env.stdout)
+        last["number"] = number or last["number"]
+
+    summary = run_stream(source, recognizer, options, env.stdout, window, Notifier(env.environ), on_frame=report)
+    if not args.json:
+        median = summary["median_total_ms"]
+        print(f"{summary['frames']} frames; per frame median {median or 0:.1f} ms, "
+              f"p95 {summary['p95_total_ms'] or 0:.1f} ms; model {choice.path.name} on {choice.backend}"
+              + (f"; video: {args.save_video}" if args.save_video else ""), file=env.stdout)
+    return 0
+
+
+def configure_predict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("images", nargs="+", type=Path, help="image files (a digit, or a page of digits)")
+    add_model_flags(p)
+    p.add_argument("--mode", choices=("auto", "single", "multi"), default="auto",
+                   help="single: the image is one digit; multi: find digits on the page; auto: multi, "
+                        "else single")
+    p.add_argument("--threshold", type=unit_float, default=0.6)
+    p.add_argument("--json", action="store_true", help="one JSON line per image")
+
+
+def run_predict(args: argparse.Namespace, env: Environment) -> int:
+    import numpy as np
+
+    from digitcam.edge import detect
+    from digitcam.edge.app import FrameResult, frame_record
+    from digitcam.edge.preprocess import to_mnist
+    from digitcam.edge.sources.base import Frame
+    from digitcam.edge.sources.files import read_image
+
+    missing = [p for p in args.images if not p.is_file()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such image file")
+    choice, backend, recognizer = load_recognizer(args, env)
+    failures = 0
+    for index, path in enumerate(args.images):
+        image = read_image(path)
+        if image is None:
+            print(f"digitcam predict: {path}: not a readable image, skipped", file=env.stderr)
+            failures += 1
+            continue
+        t0 = time.perf_counter()
+        found = detect.find_digits(image) if args.mode != "single" else []
+        if found:
+            boxes, inputs = [d.box for d in found], [to_mnist(d.ink, light_ink=True) for d in found]
+        else:
+            boxes = [(0, 0, image.shape[1], image.shape[0])] if args.mode != "multi" else []
+            inputs = [to_mnist(image)] if boxes else []
+        inputs = [i for i in inputs]
+        predictions = recognizer.predict(inputs)
+        keep = [k for k, i in enumerate(inputs) if np.any(i)]
+        result = FrameResult([(boxes[k], predictions[k]) for k in keep], inputs,
+                             {"inference": recognizer.last_ms, "total": (time.perf_counter() - t0) * 1e3})
+        if args.json:
+            print(json.dumps(frame_record(Frame(image, index, path.name), result, args.threshold)), file=env.stdout)
+        else:
+            from digitcam.edge.overlay import describe
+
+            read = result.number(args.threshold) or "(no digit)"
+            details = ", ".join(describe(p, args.threshold) for _, p in result.items)
+            print(f"{path}: {read}" + (f"  [{details}]" if details else ""), file=env.stdout)
+    return 2 if failures == len(args.images) else 0
+
+
+def configure_info(p: argparse.ArgumentParser) -> None:
+    p.add_argument("model_path", nargs="?", metavar="MODEL", help="model file or folder (default: as `run`)")
+    p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
+    p.add_argument("--threads", type=positive_int)
+    p.add_argument("--json", action="store_true")
+
+
+def run_info(args: argparse.Namespace, env: Environment) -> int:
+    import numpy as np
+
+    from digitcam.edge.discovery import info_lines
+
+    args.model = args.model_path
+    choice, backend, recognizer = load_recognizer(args, env)
+    probe = np.zeros((28, 28), np.uint8)
+    probe[6:22, 12:16] = 255
+    for _ in range(60):
+        recognizer.predict([probe])
+    info = {**choice.describe(backend.describe()), "mean_latency_ms": recognizer.mean_latency_ms}
+    if args.json:
+        print(json.dumps(info), file=env.stdout)
+    else:
+        print("\n".join(info_lines(info, recognizer.mean_latency_ms) + [f"found by {choice.found_by}"]),
+              file=env.stdout)
+    return 0
+
+
+COMMANDS = {
+    "run": Command("run", "live recognition", configure_run, run_run),
+    "predict": Command("predict", "read digits in images", configure_predict, run_predict),
+    "info": Command("info", "describe the model", configure_info, run_info),
+}

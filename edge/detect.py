@@ -1,0 +1,212 @@
+"""Finding handwritten digits on paper in a camera frame.
+
+Dark ink on light paper, under uneven light, on white, ruled or squared paper, with
+the desk around the sheet. Adaptive thresholding copes with the light; long thin
+lines (rules, grid, sheet edges) are removed before the ink is grouped into digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from digitcam.edge.preprocess import to_gray
+
+Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
+
+# Detection runs on frames scaled to this height: 480-line frames are used as they are,
+# larger ones are reduced, so thresholds below are in pixels of a 480-line frame.
+WORK_HEIGHT = 480
+
+
+@dataclass
+class DetectConfig:
+    min_height: int = 30          # px at WORK_HEIGHT: smaller blobs are noise or print
+    max_height_share: float = 0.5  # of the frame height
+    min_aspect: float = 0.08      # w / h: a "1" is thin
+    max_aspect: float = 1.6
+    min_density: float = 0.04     # ink pixels / box area
+    max_density: float = 0.75     # solid blobs are shadows, not strokes
+    block: int = 31               # adaptive threshold neighbourhood, odd
+    offset: int = 12              # how much darker than its surroundings ink must be
+    merge_gap: float = 0.3        # gap, as a share of the typical digit height, bridged when merging parts
+    merge_aspect: float = 1.1     # a merged box may be at most this much wider than tall
+    border_margin: int = 2
+
+
+@dataclass
+class Detection:
+    box: Box
+    ink: np.ndarray = field(repr=False)  # light-on-dark ink crop, ready for to_mnist(light_ink=True)
+
+
+def _scale_for(gray: np.ndarray) -> float:
+    return min(1.0, WORK_HEIGHT / gray.shape[0])
+
+
+def paper_mask(gray: np.ndarray) -> np.ndarray:
+    """The sheet: the largest bright region, holes (the writing) filled, edge trimmed.
+
+    Ink is looked for only inside it, so the sheet's own edge against the desk and
+    whatever lies on the desk are never read. When no distinct sheet shows (the
+    camera sees only paper), the whole frame counts.
+    """
+    h, w = gray.shape
+    small = cv2.resize(gray, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    whole = np.full((h, w), 255, np.uint8)
+    if not contours:
+        return whole
+    sheet = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(sheet) < 0.2 * small.size or cv2.contourArea(sheet) > 0.97 * small.size:
+        return whole
+    mask = np.zeros_like(small)
+    cv2.drawContours(mask, [cv2.convexHull(sheet)], -1, 255, thickness=cv2.FILLED)
+    mask = cv2.erode(mask, np.ones((3, 3), np.uint8), iterations=2)  # the edge band is shadow, not ink
+    return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
+
+
+def ink_mask(gray: np.ndarray, config: DetectConfig) -> np.ndarray:
+    """Binary mask of pen strokes: darker than the neighbourhood, minus long straight lines."""
+    blurred = cv2.GaussianBlur(gray, (5, 5), 0)
+    mask = cv2.adaptiveThreshold(blurred, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV,
+                                 config.block, config.offset)
+    h, w = mask.shape
+    lines = np.zeros_like(mask)
+    for size in ((max(40, w // 5), 1), (1, max(40, h // 5))):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    mask = cv2.subtract(mask, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
+    mask &= paper_mask(gray)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+
+
+def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
+    """Join the parts of one digit (an open 4, a 5's detached bar, a broken stroke).
+
+    Two parts merge when they touch or nearly touch and the joined box is still digit-shaped
+    (not wider than tall by much), so neighbouring digits on a line stay apart.
+    """
+    tall = [b[3] for b in boxes if b[3] >= config.min_height // 2]
+    typical = float(np.median(tall)) if tall else float(config.min_height)
+    reach = config.merge_gap * typical
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                gap_x = max(a[0], b[0]) - min(a[0] + a[2], b[0] + b[2])
+                gap_y = max(a[1], b[1]) - min(a[1] + a[3], b[1] + b[3])
+                x0, y0 = min(a[0], b[0]), min(a[1], b[1])
+                x1, y1 = max(a[0] + a[2], b[0] + b[2]), max(a[1] + a[3], b[1] + b[3])
+                if gap_x < reach / 2 and gap_y < reach and (x1 - x0) <= config.merge_aspect * (y1 - y0) \
+                        and (y1 - y0) <= 1.6 * typical:
+                    boxes[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + b[4]]
+                    del boxes[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return boxes
+
+
+def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box | None = None) -> list[Detection]:
+    """Every digit-like ink blob in `frame` (or in `roi`), in reading order."""
+    config = config or DetectConfig()
+    gray = to_gray(frame)
+    ox, oy = 0, 0
+    if roi is not None:
+        x, y, w, h = roi
+        gray, ox, oy = gray[y:y + h, x:x + w], x, y
+    if gray.size == 0:
+        return []
+    scale = _scale_for(gray)
+    work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    mask = ink_mask(work, config)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    min_part = max(4, config.min_height // 6)
+    parts = [[*stats[i, :4].tolist(), int(stats[i, 4])] for i in range(1, count)
+             if max(stats[i, 2], stats[i, 3]) >= min_part]
+    boxes = _merge(parts, config)
+    frame_h, frame_w = work.shape
+    max_height = config.max_height_share * (frame_h if roi is None else max(frame_h, WORK_HEIGHT))
+    found = []
+    for x, y, w, h, area in boxes:
+        if not config.min_height * min(1.0, frame_h / WORK_HEIGHT * 2) <= h <= max_height:
+            continue
+        if not config.min_aspect <= w / h <= config.max_aspect:
+            continue
+        if not config.min_density <= area / (w * h) <= config.max_density:
+            continue
+        m = config.border_margin
+        if roi is None and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):
+            continue  # cut off by the frame edge: cannot be read whole
+        found.append((x, y, w, h))
+    detections = []
+    for x, y, w, h in found:
+        ink = _ink_crop(work, mask, (x, y, w, h))
+        box = (int(x / scale) + ox, int(y / scale) + oy, int(round(w / scale)), int(round(h / scale)))
+        detections.append(Detection(box, ink))
+    return reading_order(detections)
+
+
+def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box) -> np.ndarray:
+    """Ink darkness inside the box, limited to the (slightly grown) stroke mask: anti-aliased like MNIST."""
+    x, y, w, h = box
+    pad = max(2, h // 10)
+    y0, y1, x0, x1 = max(0, y - pad), min(gray.shape[0], y + h + pad), max(0, x - pad), min(gray.shape[1], x + w + pad)
+    patch = gray[y0:y1, x0:x1].astype(np.int16)
+    local_mask = np.zeros_like(mask[y0:y1, x0:x1])
+    local_mask[y - y0:y - y0 + h, x - x0:x - x0 + w] = mask[y:y + h, x:x + w]
+    grown = cv2.dilate(local_mask, np.ones((3, 3), np.uint8))
+    paper = np.median(patch[grown == 0]) if (grown == 0).any() else patch.max()
+    ink = np.clip(paper - patch, 0, 255).astype(np.uint8)
+    ink[grown == 0] = 0
+    return ink
+
+
+def reading_order(detections: list[Detection]) -> list[Detection]:
+    """Rows top to bottom, each left to right; a box joins a row it overlaps vertically by a quarter."""
+    rows: list[list[Detection]] = []
+    for det in sorted(detections, key=lambda d: d.box[1] + d.box[3] / 2):
+        _, y, _, h = det.box
+        for row in rows:
+            top = min(d.box[1] for d in row)
+            bottom = max(d.box[1] + d.box[3] for d in row)
+            if min(bottom, y + h) - max(top, y) > 0.25 * min(h, bottom - top):
+                row.append(det)
+                break
+        else:
+            rows.append([det])
+    rows.sort(key=lambda row: min(d.box[1] for d in row))
+    return [d for row in rows for d in sorted(row, key=lambda d: d.box[0])]
+
+
+def group_rows(boxes: list[Box]) -> list[list[int]]:
+    """Indices of boxes (already in reading order) grouped into their rows."""
+    rows: list[list[int]] = []
+    for i, (x, y, w, h) in enumerate(boxes):
+        if rows:
+            last = boxes[rows[-1][-1]]
+            if x > last[0] and min(last[1] + last[3], y + h) - max(last[1], y) > 0.25 * min(h, last[3]):
+                rows[-1].append(i)
+                continue
+        rows.append([i])
+    return rows
+
+
+def centre_roi(width: int, height: int, share: float = 0.5) -> Box:
+    """The guide box of `--mode center`: the middle `share` of width and height."""
+    w, h = int(width * share), int(height * share)
+    return ((width - w) // 2, (height - h) // 2, w, h)
+
+
+def largest(detections: list[Detection]) -> list[Detection]:
+    """Centre mode reads one digit: the biggest blob in the guide box."""
+    return [max(detections, key=lambda d: d.box[2] * d.box[3])] if detections else []

@@ -1,0 +1,105 @@
+"""Image files, folders of images and video files: demos, tests and offline evaluation."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import cv2
+
+from digitcam.edge.sources.base import Frame, Source
+from digitcam.errors import DataError
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
+VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg"}
+
+
+def read_image(path: Path):
+    """Decode one image; None (with a warning) when it is not a readable image."""
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        log.warning("%s: not a readable image, skipped", path)
+    return image
+
+
+class ImageFolder(Source):
+    """Every image in a folder, in sorted file-name order; unreadable files are skipped."""
+
+    def __init__(self, folder: Path, files: list[Path] | None = None) -> None:
+        super().__init__(str(folder))
+        self.folder = Path(folder)
+        self.files = files
+        self._next = 0
+        self._index = 0
+
+    def open(self) -> "ImageFolder":
+        if self.files is None:
+            if not self.folder.is_dir():
+                raise DataError(f"{self.folder}: no such folder")
+            self.files = sorted(p for p in self.folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            if not self.files:
+                raise DataError(f"{self.folder}: no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        return self
+
+    def read(self) -> Frame | None:
+        assert self.files is not None, "open() first"
+        while self._next < len(self.files):
+            path = self.files[self._next]
+            self._next += 1
+            image = read_image(path)
+            if image is not None:
+                self._index += 1
+                return Frame(image, self._index - 1, path.name)
+        return None
+
+
+class ImageFile(ImageFolder):
+    """One image file, as a one-frame source."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(Path(path).parent, [Path(path)])
+        self.name = Path(path).name
+
+    def open(self) -> "ImageFile":
+        path = self.files[0]
+        if not path.is_file():
+            raise DataError(f"{path}: no such file")
+        if cv2.imread(str(path), cv2.IMREAD_REDUCED_GRAYSCALE_8) is None:
+            raise DataError(f"{path}: not a readable image")
+        return self
+
+
+class VideoFile(Source):
+    """A video file decoded by OpenCV (FFmpeg inside the wheel)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(Path(path).name)
+        self.path = Path(path)
+        self.capture = None
+        self._index = 0
+
+    def open(self) -> "VideoFile":
+        if not self.path.is_file():
+            raise DataError(f"{self.path}: no such file")
+        self.capture = cv2.VideoCapture(str(self.path))
+        if not self.capture.isOpened():
+            raise DataError(f"{self.path}: OpenCV cannot decode this video")
+        return self
+
+    @property
+    def fps(self) -> float:
+        return float(self.capture.get(cv2.CAP_PROP_FPS) or 0) if self.capture else 0.0
+
+    def read(self) -> Frame | None:
+        ok, image = self.capture.read()
+        if not ok:
+            return None
+        self._index += 1
+        return Frame(image, self._index - 1, self.name)
+
+    def close(self) -> None:
+        if self.capture is not None:
+            self.capture.release()
+            self.capture = None

@@ -76,6 +76,20 @@ def build_parser(argv: Sequence[str], env: Environment | None = None) -> argpars
     return parser
 
 
+def configure_logging(level: int, stream) -> None:
+    """Our loggers write to this run's stderr (replacing an earlier run's handler in-process)."""
+    logger = logging.getLogger("digitcam")
+    for handler in [h for h in logger.handlers if getattr(h, "digitcam", False)]:
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(stream)
+    handler.digitcam = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s" if level > logging.DEBUG
+                                           else "%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
     """Run one command and return its exit status; user mistakes never raise."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -91,11 +105,8 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     if args.command is None:
         parser.print_help(env.stdout)
         return 2
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=env.stderr,
-    )
+    configure_logging(logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING,
+                      env.stderr)
     try:
         return int(args.handler(args, env) or 0)
     except DigitcamError as error:

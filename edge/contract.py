@@ -35,8 +35,10 @@ def describe() -> dict[str, Any]:
 
 def check_shapes(source: str, input_shape: Any, output_shape: Any) -> None:
     """Raise ModelError naming `source` when a model's shapes break the contract."""
-    ins = tuple(input_shape)[1:] if input_shape is not None else ()
-    outs = tuple(output_shape)[1:] if output_shape is not None else ()
+    def dims(shape: Any) -> tuple:
+        return tuple(d if d is None or isinstance(d, str) else int(d) for d in shape)[1:] if shape is not None else ()
+
+    ins, outs = dims(input_shape), dims(output_shape)
     # Some runtimes drop the channel axis or report it first; accept 28x28, 28x28x1, 1x28x28.
     acceptable = {INPUT_SHAPE, (INPUT_HEIGHT, INPUT_WIDTH), (INPUT_CHANNELS, INPUT_HEIGHT, INPUT_WIDTH)}
     if ins not in acceptable:

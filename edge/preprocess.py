@@ -16,6 +16,7 @@ BOX = 20
 # digit) is thickened to this share of the longer side before scaling so it survives.
 STROKE_SHARE = 0.12
 MIN_STROKE_RATIO = 0.55
+MIN_CONTRAST = 24  # grey levels between paper and ink below which nothing is written
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -53,12 +54,12 @@ def light_on_dark(gray: np.ndarray) -> np.ndarray:
 
 def clean_background(ink: np.ndarray) -> np.ndarray:
     """Zero the background and stretch the ink to full brightness (paper is never black)."""
-    if ink.size == 0 or int(ink.max()) == 0:
-        return np.zeros_like(ink)
+    if ink.size == 0 or int(ink.max()) - int(ink.min()) < MIN_CONTRAST:
+        return np.zeros_like(ink)  # flat: blank paper or an empty canvas
     level, _ = cv2.threshold(ink, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     background = float(np.median(ink[ink <= level])) if (ink <= level).any() else 0.0
     peak = float(np.percentile(ink[ink > level], 90)) if (ink > level).any() else float(ink.max())
-    if peak - background < 24:  # no contrast: flat paper, nothing written
+    if peak - background < MIN_CONTRAST:
         return np.zeros_like(ink)
     stretched = (ink.astype(np.float32) - background) / (peak - background) * 255.0
     return np.clip(stretched, 0, 255).astype(np.uint8)
@@ -66,7 +67,9 @@ def clean_background(ink: np.ndarray) -> np.ndarray:
 
 def _stroke_width(mask: np.ndarray) -> float:
     """Mean stroke width of a binary mask: twice the mean inscribed radius along the strokes."""
-    distance = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
+    # A zero border: ink touching the crop's edge still ends there (no infinite distances).
+    padded = cv2.copyMakeBorder(mask, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    distance = cv2.distanceTransform(padded, cv2.DIST_L2, 3)
     # Local maxima of the distance transform lie on the stroke centre lines.
     ridge = (distance >= cv2.dilate(distance, np.ones((3, 3), np.uint8))) & (distance > 0)
     return float(2 * distance[ridge].mean()) if ridge.any() else 0.0
@@ -92,7 +95,8 @@ def centre_of_mass_shift(image: np.ndarray) -> np.ndarray:
         return image
     rows, cols = np.indices(image.shape)
     cy, cx = (rows * image).sum() / total, (cols * image).sum() / total
-    dy, dx = int(round((image.shape[0] - 1) / 2 - cy)), int(round((image.shape[1] - 1) / 2 - cx))
+    # MNIST's own centres of mass average (14.0, 14.0), not the geometric 13.5.
+    dy, dx = int(round(image.shape[0] / 2 - cy)), int(round(image.shape[1] / 2 - cx))
     shifted = np.zeros_like(image)
     h, w = image.shape
     src = image[max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]

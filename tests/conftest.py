@@ -79,3 +79,23 @@ def tmp_copy(tmp_path):
         return target
 
     return copy
+
+
+ROOT = TESTS.parent
+SHIPPED = ROOT / "models"
+SAMPLE_VIDEO = ROOT / "samples" / "paper-digits.mp4"
+
+
+@pytest.fixture(scope="session")
+def shipped_models() -> Path:
+    """The models committed in models/ (the runtime's out-of-the-box default)."""
+    assert (SHIPPED / "manifest.json").is_file()
+    return SHIPPED
+
+
+@pytest.fixture(scope="session")
+def recognizer(shipped_models):
+    from digitcam.edge.backends import open_backend
+    from digitcam.edge.recognizer import Recognizer
+
+    return Recognizer(open_backend(shipped_models / "cnn.int8.tflite", threads=1))

@@ -49,12 +49,12 @@ def _fit_single(arch: str, name: str, data: Mnist, out: Path, config: fitting.Fi
                 resume: bool, strategy: str) -> tuple[keras.Model, dict]:
     if resume and (out / DONE_MARKER).is_file():
         log.info("%s already finished in %s", name, out)
-        model = keras.saving.load_model(out / "best.keras")
+        model = keras.saving.load_model(out / "best.keras", compile=False)
         return model, fitting.read_history(out / "history.csv")
     with _scope(strategy):
         model = models.build(arch, name=name)
         history = fitting.fit(model, data, out, config, resume=resume)
-    model = keras.saving.load_model(out / "best.keras")
+    model = keras.saving.load_model(out / "best.keras", compile=False)
     (out / DONE_MARKER).write_text("finished\n")
     return model, history
 

@@ -1,0 +1,76 @@
+"""Finding and reading digits on made-up paper frames (perspective, uneven light, blur, noise)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitcam.edge import detect
+from digitcam.edge.preprocess import to_mnist
+from digitcam.edge.sources.synthetic import PAPERS, make_frame
+from digitcam.edge.tracking import iou
+
+
+def read(frame, recognizer, **kwargs):
+    found = detect.find_digits(frame, **kwargs)
+    predictions = recognizer.predict([to_mnist(d.ink, light_ink=True) for d in found])
+    return found, "".join(str(p.digit) for p in predictions)
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_multi_mode_finds_the_digits_on_every_paper(paper):
+    rng = np.random.default_rng(sum(map(ord, paper)))
+    hits = total = false = 0
+    for _ in range(12):
+        frame, truth = make_frame(rng, digits=int(rng.integers(1, 6)), paper=paper)
+        found = detect.find_digits(frame)
+        total += len(truth.boxes)
+        matched = sum(any(iou(t, d.box) > 0.4 for d in found) for t in truth.boxes)
+        hits += matched
+        false += max(0, len(found) - matched)
+    assert hits / total >= 0.9, f"recall {hits}/{total} on {paper} paper"
+    assert false / total <= 0.1, f"{false} spurious boxes for {total} digits on {paper} paper"
+
+
+def test_multi_mode_reads_numbers_in_reading_order(recognizer):
+    rng = np.random.default_rng(7)
+    exact = 0
+    for _ in range(20):
+        frame, truth = make_frame(rng, digits=4)
+        _, number = read(frame, recognizer)
+        exact += number == truth.number
+    assert exact >= 14  # 70 % of 4-digit numbers read exactly, every digit in order
+
+
+def test_boxes_are_in_source_pixels_for_large_frames():
+    rng = np.random.default_rng(3)
+    frame, truth = make_frame(rng, digits=3, size=(1280, 960))
+    found = detect.find_digits(frame)
+    assert len(found) == 3
+    for t, d in zip(truth.boxes, found):
+        assert iou(t, d.box) > 0.5
+
+
+def test_centre_mode_reads_the_largest_blob_in_the_guide_box():
+    rng = np.random.default_rng(11)
+    frame, truth = make_frame(rng, digits=1, perspective=0.0, desk=False)
+    box = truth.boxes[0]
+    roi = (max(0, box[0] - 60), max(0, box[1] - 60), box[2] + 120, box[3] + 120)
+    found = detect.largest(detect.find_digits(frame, roi=roi))
+    assert len(found) == 1 and iou(found[0].box, box) > 0.5
+
+
+def test_blank_paper_and_a_bare_desk_give_nothing():
+    rng = np.random.default_rng(5)
+    frame, _ = make_frame(rng, digits=1)
+    blank = np.full_like(frame, 215)
+    assert detect.find_digits(blank) == []
+    desk = (rng.normal(80, 6, frame.shape)).clip(0, 255).astype(np.uint8)
+    assert detect.find_digits(desk) == []
+
+
+def test_reading_order_groups_rows():
+    boxes = [(300, 210, 40, 60), (10, 10, 40, 60), (100, 20, 40, 60), (20, 200, 40, 60)]
+    ordered = detect.reading_order([detect.Detection(b, np.zeros((1, 1), np.uint8)) for b in boxes])
+    assert [d.box[0] for d in ordered] == [10, 100, 20, 300]
+    assert detect.group_rows([d.box for d in ordered]) == [[0, 1], [2, 3]]

@@ -1,0 +1,166 @@
+"""The runtime end to end: video and folder sources, JSON lines, saved video, predict, info, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from digitcam.edge.sources.synthetic import make_frame, write_video
+from tests.conftest import SAMPLE_VIDEO, run_digitcam
+
+FRAME_KEYS = {"frame", "source", "digits", "number", "latency_ms"}
+
+
+def check_record(record: dict) -> None:
+    assert FRAME_KEYS <= set(record)
+    assert isinstance(record["frame"], int) and isinstance(record["number"], str)
+    assert {"capture", "preprocess", "inference", "total"} <= set(record["latency_ms"])
+    for digit in record["digits"]:
+        assert 0 <= digit["digit"] <= 9 and 0 <= digit["confidence"] <= 1
+        assert len(digit["box"]) == 4 and all(isinstance(v, int) for v in digit["box"])
+
+
+@pytest.fixture(scope="module")
+def video(tmp_path_factory) -> tuple[Path, list]:
+    path = tmp_path_factory.mktemp("video") / "sheets.mp4"
+    truths = write_video(path, frames=30, seed=5)
+    return path, truths
+
+
+def test_a_video_runs_end_to_end_with_json_lines(cli, video, tmp_path, shipped_models):
+    path, truths = video
+    out = tmp_path / "annotated.mp4"
+    result = cli("run", "--model", shipped_models, "--source", path, "--headless", "--json", "--save-video", out)
+    assert result.status == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["frame"] for r in records] == list(range(30))
+    for record in records:
+        check_record(record)
+        assert record["source"] == "sheets.mp4"
+    read = sum(r["number"] == t.number for r, t in zip(records, truths))
+    assert read >= 18, f"read {read} of 30 frames exactly"
+    capture = cv2.VideoCapture(str(out))
+    frames = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    ok, image = capture.read()
+    assert ok and image.shape == (480, 640, 3) and frames == 30
+    assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_a_folder_is_read_in_name_order_and_bad_images_are_skipped(cli, tmp_path, shipped_models):
+    rng = np.random.default_rng(1)
+    numbers = {}
+    for name in ("b.png", "a.jpg", "c.png"):
+        frame, truth = make_frame(rng, digits=2)
+        cv2.imwrite(str(tmp_path / name), frame)
+        numbers[name] = truth.number
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG but not really")
+    result = cli("run", "--model", shipped_models, "--source", tmp_path, "--json", "--headless")
+    assert result.status == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == ["a.jpg", "b.png", "c.png"]
+    assert "broken.png: not a readable image" in result.stderr
+
+
+def test_headless_summary_without_json(cli, video, shipped_models, tmp_path):
+    path, _ = video
+    result = cli("run", "--model", shipped_models, "--source", path, "--save-frames", tmp_path / "frames")
+    assert result.status == 0
+    assert "no display" in result.stderr and "running headless" in result.stderr
+    assert "30 frames; per frame median" in result.stdout
+    assert len(list((tmp_path / "frames").glob("*.png"))) == 30
+
+
+def test_predict_reads_images_and_single_digits(cli, small_mnist, tmp_path, shipped_models):
+    digit = small_mnist.x_test[0]
+    cv2.imwrite(str(tmp_path / "digit.png"), 255 - cv2.resize(digit, (112, 112)))
+    rng = np.random.default_rng(9)
+    page, truth = make_frame(rng, digits=3)
+    cv2.imwrite(str(tmp_path / "page.png"), page)
+    result = cli("predict", tmp_path / "digit.png", tmp_path / "page.png", "--json", "--model", shipped_models)
+    assert result.status == 0, result.stderr
+    single, multi = (json.loads(line) for line in result.stdout.splitlines())
+    assert single["digits"][0]["digit"] == int(small_mnist.y_test[0])
+    assert len(multi["digits"]) == 3
+    check_record(multi)
+    plain = cli("predict", tmp_path / "digit.png", "--model", shipped_models)
+    assert plain.stdout.startswith(f"{tmp_path / 'digit.png'}: {small_mnist.y_test[0]}")
+
+
+def test_info_describes_the_model(cli, shipped_models):
+    result = cli("info", shipped_models / "cnn.int8.tflite", "--json")
+    info = json.loads(result.stdout)
+    assert info["format"] == "tflite-int8" and info["backend"] == "litert"
+    assert info["test_accuracy"] > 0.98 and info["mean_latency_ms"] > 0
+    text = cli("info", shipped_models).stdout
+    assert "format   tflite-int8" in text and "accuracy" in text and "latency" in text
+
+
+@pytest.mark.parametrize("backend,fmt", [("onnxruntime", "onnx"), ("opencv", "onnx"), ("litert", "tflite-int8")])
+def test_backend_choice(cli, shipped_models, backend, fmt):
+    info = json.loads(cli("info", shipped_models, "--backend", backend, "--json").stdout)
+    assert info["backend"] == backend and info["format"] == fmt
+
+
+def test_model_lookup_order(tmp_path, shipped_models, monkeypatch):
+    import shutil
+
+    from digitcam.edge.discovery import find_model
+
+    own = tmp_path / "models"
+    own.mkdir()
+    shutil.copy(shipped_models / "cnn.onnx", own / "mine.onnx")
+    assert find_model(environ={}, cwd=tmp_path).path == own / "mine.onnx"  # ./models/, newest file
+    assert find_model(environ={"DIGITCAM_MODEL": str(shipped_models)}, cwd=tmp_path).path.name == "cnn.int8.tflite"
+    assert find_model(environ={}, cwd=tmp_path / "nowhere").found_by.startswith("shipped")
+    assert find_model(str(own / "mine.onnx"), environ={}).backend == "onnxruntime"
+
+
+@pytest.mark.parametrize("content,fault", [(None, "no such model file"), (b"garbage", "not a loadable TFLite model")])
+def test_bad_model_is_one_line_exit_2(cli, tmp_path, content, fault):
+    path = tmp_path / "broken.tflite"
+    if content:
+        path.write_bytes(content)
+    result = cli("run", "--model", path, "--source", SAMPLE_VIDEO)
+    assert result.status == 2 and fault in result.stderr and str(path) in result.stderr
+    assert result.stderr.strip().count("\n") <= 1  # the headless notice, then the one error line
+
+
+def test_wrong_shape_model_is_rejected(cli, tmp_path):
+    import keras
+    import tensorflow as tf
+
+    model = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    blob = tf.lite.TFLiteConverter.from_keras_model(model).convert()
+    (tmp_path / "wrong.tflite").write_bytes(blob)
+    result = cli("info", tmp_path / "wrong.tflite")
+    assert result.status == 2 and "input shape [32, 32, 1]" in result.stderr
+
+
+def test_a_camera_that_cannot_open_names_the_device(cli, shipped_models):
+    result = cli("run", "--model", shipped_models, "--source", "camera:57", "--headless")
+    assert result.status == 4 and "/dev/video57" in result.stderr and "video' group" in result.stderr
+
+
+def test_missing_source_file(cli, shipped_models, tmp_path):
+    result = cli("run", "--model", shipped_models, "--source", tmp_path / "none.mp4", "--headless")
+    assert result.status == 2 and "none.mp4: no such file" in result.stderr
+
+
+def test_edge_never_imports_tensorflow(shipped_models):
+    code = (
+        "import sys, io\n"
+        "import digitcam.edge, digitcam.edge.app, digitcam.edge.canvas, digitcam.edge.backends.litert\n"
+        "import digitcam.edge.backends.onnx_runtime, digitcam.edge.backends.opencv_dnn\n"
+        "from digitcam.cli import main\n"
+        f"status = main(['run', '--model', r'{shipped_models}', '--source', r'{SAMPLE_VIDEO}', '--headless',"
+        " '--max-frames', '5', '--json'])\n"
+        "heavy = sorted(m for m in ('tensorflow', 'keras', 'tf2onnx') if m in sys.modules)\n"
+        "print('STATUS', status, 'HEAVY', heavy)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "STATUS 0 HEAVY []" in proc.stdout, proc.stderr

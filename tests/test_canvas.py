@@ -1,0 +1,129 @@
+"""The canvas controller driven by synthetic mouse and key events, with no window."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from digitcam.edge.canvas import BRUSH_SHARE, Canvas, CanvasController
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def controller(recognizer, tmp_path):
+    events = []
+    clock = Clock()
+    ctl = CanvasController(recognizer, 0.6, tmp_path / "saved", ["file cnn.int8.tflite"], emit=events.append,
+                           size=400, clock=clock)
+    ctl.events, ctl.test_clock = events, clock
+    return ctl
+
+
+def drag(ctl, points, clock=None):
+    ctl.on_mouse(cv2.EVENT_LBUTTONDOWN, *points[0])
+    for x, y in points[1:]:
+        if clock:
+            clock.now += 0.05
+        ctl.on_mouse(cv2.EVENT_MOUSEMOVE, x, y)
+    ctl.on_mouse(cv2.EVENT_LBUTTONUP, *points[-1])
+
+
+def one(ctl):
+    drag(ctl, [(200, 60 + 10 * i) for i in range(29)], ctl.test_clock)
+
+
+def test_brush_makes_mnist_thick_strokes():
+    canvas = Canvas(400)
+    assert canvas.brush == round(400 * BRUSH_SHARE)
+    canvas.on_mouse(cv2.EVENT_LBUTTONDOWN, 200, 60)
+    canvas.on_mouse(cv2.EVENT_MOUSEMOVE, 200, 340)
+    canvas.on_mouse(cv2.EVENT_LBUTTONUP, 200, 340)
+    from digitcam.edge.preprocess import to_mnist
+
+    widths = (to_mnist(canvas.render(), light_ink=True) > 127).sum(axis=1)
+    assert 2 <= np.median(widths[widths > 0]) <= 4  # MNIST strokes are 2-4 px wide
+
+
+def test_drawing_a_one_predicts_one_live_and_on_p(controller):
+    one(controller)
+    live = [e for e in controller.events if e["event"] == "predict"]
+    assert live and live[-1]["digit"] == 1 and live[-1]["live"]
+    assert len(live) < 29  # throttled: not one per mouse move
+    controller.on_key(ord("p"))
+    final = controller.events[-1]
+    assert final["digit"] == 1 and final["confidence"] > 0.6 and len(final["probabilities"]) == 10
+    assert final["latency_ms"] > 0
+    picture = controller.picture()
+    assert picture.shape == (400, 640, 3) and controller.input28.any()
+
+
+def test_empty_canvas_says_nothing_drawn(controller):
+    controller.on_key(ord("p"))
+    assert controller.message == "nothing drawn" and controller.prediction is None
+    assert not [e for e in controller.events if e["event"] == "predict"]
+
+
+def test_undo_clear_help_info_fullscreen_quit(controller):
+    one(controller)
+    drag(controller, [(100, 100), (300, 100)])
+    assert len(controller.canvas.strokes) == 2
+    controller.on_key(ord("u"))
+    assert len(controller.canvas.strokes) == 1
+    controller.on_key(ord("c"))
+    assert controller.canvas.empty
+    controller.on_key(ord("h"))
+    assert controller.notes == []
+    controller.on_key(ord("i"))
+    assert controller.notes[0] == "file cnn.int8.tflite" and "latency" in controller.notes[-1]
+    controller.on_key(ord("f"))
+    assert controller.fullscreen
+    controller.on_key(27)
+    assert controller.quit
+
+
+def test_unsure_shows_a_question_mark_with_the_top_two(recognizer, tmp_path):
+    ctl = CanvasController(recognizer, 0.999999, tmp_path, [])
+    drag(ctl, [(100, 200), (300, 210)])  # a dash: no digit is that sure
+    ctl.on_key(ord("p"))
+    from digitcam.edge.overlay import describe
+
+    assert ctl.prediction.label(0.999999) == "?"
+    assert describe(ctl.prediction, 0.999999).startswith("? ")
+
+
+def test_save_writes_drawing_input_and_json_without_overwriting(controller):
+    one(controller)
+    controller.on_key(ord("s"))
+    controller.on_key(ord("s"))
+    folder = controller.save_dir
+    jsons = sorted(folder.glob("*.json"))
+    assert len(jsons) == 2 and len(list(folder.glob("*-drawing.png"))) == 2
+    record = json.loads(jsons[0].read_text())
+    assert record["digit"] == 1
+    assert cv2.imread(str(next(folder.glob("*-input28.png"))), cv2.IMREAD_GRAYSCALE).shape == (28, 28)
+    assert not list(folder.glob(".*"))
+
+
+def test_save_to_a_full_disk_reports_and_carries_on(controller, monkeypatch):
+    import digitcam.edge.saving as saving
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(saving.os, "link", full)
+    one(controller)
+    controller.on_key(ord("s"))
+    assert controller.message.startswith("save failed") and "No space left" in controller.message
+    assert not list(controller.save_dir.glob("*"))
+    controller.on_key(ord("p"))  # still working
+    assert controller.events[-1]["digit"] == 1

@@ -50,6 +50,11 @@ def configure_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-frames", type=positive_int, help="stop after N frames")
     p.add_argument("--fullscreen", action="store_true")
     p.add_argument("--no-smooth", action="store_true", help="no temporal smoothing on live sources")
+    p.add_argument("--config", type=Path, help="settings file (default: $DIGITCAM_CONFIG, /etc/digitcam/config.toml)")
+    p.add_argument("--print-config", action="store_true", help="show every setting and where it came from, then exit")
+    from digitcam.edge import config
+
+    config.mark_defaults(p)
 
 
 def load_recognizer(args: argparse.Namespace, env: Environment):
@@ -63,6 +68,12 @@ def load_recognizer(args: argparse.Namespace, env: Environment):
 
 
 def run_run(args: argparse.Namespace, env: Environment) -> int:
+    from digitcam.edge import config
+
+    origins = config.apply(args, env.environ)
+    if args.print_config:
+        print("\n".join(config.describe(args, origins)), file=env.stdout)
+        return 0
     from digitcam.edge.app import RunOptions, run_canvas, run_stream
     from digitcam.edge.discovery import info_lines
     from digitcam.edge.notify import Notifier

@@ -1,0 +1,58 @@
+"""The live pipeline on 640x480 frames of paper digits: time per stage and frames per second."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from digitcam.edge.app import FramePipeline, RunOptions
+from digitcam.edge.backends import open_backend
+from digitcam.edge.recognizer import Recognizer
+from digitcam.edge.sources.base import Source
+
+STAGES = ("capture", "detect", "preprocess", "inference", "overlay")
+
+
+def frame_source(video: Path | None, frames: Path | None, count: int) -> Source:
+    from digitcam.edge.sources import open_source
+    from digitcam.edge.sources.synthetic import SyntheticSource
+
+    if video or frames:
+        return open_source(str(video or frames)).open()
+    return SyntheticSource(seed=2026, count=count, hold=1)
+
+
+def measure(model: Path, backend: str, threads: int | None, source: Source, max_frames: int) -> dict[str, Any]:
+    recognizer = Recognizer(open_backend(model, backend, threads=threads))
+    pipeline = FramePipeline(recognizer, RunOptions())
+    per_stage: dict[str, list[float]] = {s: [] for s in (*STAGES, "total", "total_without_capture")}
+    digits = []
+    size: list[int] = []
+    with source:
+        for _ in range(max_frames):
+            t0 = time.perf_counter()
+            frame = source.read()
+            if frame is None:
+                break
+            capture = (time.perf_counter() - t0) * 1e3
+            result = pipeline.process(frame.image)
+            pipeline.draw(frame.image, result, 0.0)
+            total = (time.perf_counter() - t0) * 1e3
+            stages = {"capture": capture, **result.stages_ms}
+            for name in STAGES:
+                per_stage[name].append(stages.get(name, 0.0))
+            per_stage["total"].append(total)
+            per_stage["total_without_capture"].append(total - capture)
+            digits.append(len(result.items))
+            size = [int(frame.image.shape[1]), int(frame.image.shape[0])]
+    if not per_stage["total"]:
+        raise ValueError("the frame source gave no frames")
+    summary = {name: {"median_ms": float(np.median(v)), "p95_ms": float(np.percentile(v, 95))}
+               for name, v in per_stage.items()}
+    return {"model": str(model), "backend": backend, "frames": len(per_stage["total"]),
+            "digits_per_frame": float(np.mean(digits)), "frame_size": size,
+            "stages": summary, "fps_median": 1000 / summary["total"]["median_ms"],
+            "fps_p95": 1000 / summary["total"]["p95_ms"]}

@@ -89,8 +89,19 @@ def run_job(job: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
 
 
 def macs_of(model: Path) -> int | None:
+    """Multiply-accumulates per image, from the manifest (an artifact's entry, or any entry made from it)."""
     entry = manifests.entry_for(model.parent, model.name)
-    return ((entry or {}).get("source") or {}).get("macs_per_image")
+    if entry:
+        return (entry.get("source") or {}).get("macs_per_image")
+    try:
+        manifest = manifests.load(model.parent) or {"artifacts": []}
+    except Exception:  # a damaged manifest only costs us this column
+        return None
+    for other in manifest["artifacts"]:
+        source = other.get("source") or {}
+        if source.get("file") == model.name:
+            return source.get("macs_per_image")
+    return None
 
 
 def measure_all(configs: list[Config], runs: int, threads: int | None, data_dir: str | None,

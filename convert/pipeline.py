@@ -20,11 +20,14 @@ from typing import Any, Mapping
 import numpy as np
 
 from digitcam import atomic
+from digitcam.convert.calibrate import fit_temperature
 from digitcam.convert.verify import Gate, verify
 from digitcam.edge import contract, manifest
 from digitcam.edge.backends.keras_model import load_keras_model
 from digitcam.edge.formats import FORMATS, Format
+from digitcam.edge.recognizer import calibrate
 from digitcam.train import data as mnist_data
+from digitcam.train.report import expected_calibration_error
 from digitcam.train.report import predict as keras_predict
 
 log = logging.getLogger(__name__)
@@ -81,6 +84,13 @@ def convert(model_path: Path, out: Path, options: ConvertOptions, data_dir: str 
         keep = mnist_data.stratified_indices(y_test, options.test_limit, mnist_data.SPLIT_SEED)
         x_test, y_test = x_test[keep], y_test[keep]
     reference = keras_predict(model, x_test)
+    # The temperature is fitted on the validation split, the same seeded split training used.
+    split = mnist_data.split_arrays(arrays, seed=mnist_data.SPLIT_SEED)
+    temperature = fit_temperature(keras_predict(model, split.x_val), split.y_val)
+    calibrated = calibrate(reference, temperature)
+    calibration = {"temperature": round(temperature, 4), "fitted_on": f"{len(split.y_val)} validation images",
+                   "test_ece_before": round(expected_calibration_error(reference, y_test), 5),
+                   "test_ece_after": round(expected_calibration_error(calibrated, y_test), 5)}
     source = {"file": model_path.name, "sha256": sha256_of(model_path), "name": model.name,
               "parameters": int(model.count_params()),
               "test_accuracy": round(float((reference.argmax(1) == y_test).mean()), 6)}
@@ -102,6 +112,7 @@ def convert(model_path: Path, out: Path, options: ConvertOptions, data_dir: str 
         target = out / fmt.filename(model_path.stem.removesuffix(".keras"))
         entry = _install(blob, target, fmt, x_test, y_test, reference, options.gate)
         entry.update({"labels": list(contract.LABELS), "source": source, "versions": versions,
+                      "temperature": calibration["temperature"], "calibration": calibration,
                       "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                       "calibration_images": int(len(calibration)) if name == "tflite-int8" else None,
                       "gate": asdict(options.gate)})

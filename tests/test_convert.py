@@ -166,3 +166,22 @@ def test_missing_backend_is_reported_with_the_extra(monkeypatch, tmp_path):
     (tmp_path / "m.onnx").write_bytes(b"x")
     with pytest.raises(MissingDependency, match=r"digitcam\[onnx\]"):
         open_backend(tmp_path / "m.onnx", "onnxruntime")
+
+
+def test_temperature_is_fitted_on_validation_and_recorded(converted):
+    out, _ = converted
+    for entry in json.loads((out / "manifest.json").read_text())["artifacts"]:
+        assert 0.25 <= entry["temperature"] <= 8
+        assert entry["calibration"]["fitted_on"].endswith("validation images")
+        assert entry["calibration"]["test_ece_after"] >= 0
+
+
+def test_fit_temperature_recovers_overconfidence():
+    from digitcam.convert.calibrate import fit_temperature
+
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 2, (20000, 10))
+    truth = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    labels = np.array([rng.choice(10, p=p) for p in truth])
+    overconfident = np.exp(2 * logits) / np.exp(2 * logits).sum(1, keepdims=True)
+    assert abs(fit_temperature(overconfident, labels) - 2.0) < 0.1

@@ -180,7 +180,13 @@ def load_mnist(data_dir: str | os.PathLike | None = None, environ: Mapping[str, 
                limit: int | None = None) -> Mnist:
     """MNIST split into train / validation / test; `limit` caps the training images (smoke runs)."""
     path = locate(data_dir, environ)
-    arrays = load_arrays(path)
+    return split_arrays(load_arrays(path), validation_size, seed, limit, source=str(path))
+
+
+def split_arrays(arrays: dict[str, np.ndarray], validation_size: int | None = None, seed: int = SPLIT_SEED,
+                 limit: int | None = None, source: str = "") -> Mnist:
+    """The seeded, stratified train / validation split of loaded arrays (the test split untouched)."""
+    path = source or "MNIST"
     x, y = arrays["x_train"], arrays["y_train"]
     if validation_size is None:
         validation_size = round(len(y) * VALIDATION_FRACTION)
@@ -191,7 +197,7 @@ def load_mnist(data_dir: str | os.PathLike | None = None, environ: Mapping[str, 
     if limit is not None and limit < len(train):
         train = train[stratified_indices(y[train], limit, seed + 1)]
     return Mnist(x[train], y[train], x[val], y[val], arrays["x_test"], arrays["y_test"],
-                 source=str(path), sha256=fingerprint(arrays))
+                 source=path, sha256=fingerprint(arrays))
 
 
 def load_test(data_dir: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None,

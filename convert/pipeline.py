@@ -88,7 +88,7 @@ def convert(model_path: Path, out: Path, options: ConvertOptions, data_dir: str 
     split = mnist_data.split_arrays(arrays, seed=mnist_data.SPLIT_SEED)
     temperature = fit_temperature(keras_predict(model, split.x_val), split.y_val)
     calibrated = calibrate(reference, temperature)
-    calibration = {"temperature": round(temperature, 4), "fitted_on": f"{len(split.y_val)} validation images",
+    calibration_info = {"temperature": round(temperature, 4), "fitted_on": f"{len(split.y_val)} validation images",
                    "test_ece_before": round(expected_calibration_error(reference, y_test), 5),
                    "test_ece_after": round(expected_calibration_error(calibrated, y_test), 5)}
     source = {"file": model_path.name, "sha256": sha256_of(model_path), "name": model.name,
@@ -112,7 +112,7 @@ def convert(model_path: Path, out: Path, options: ConvertOptions, data_dir: str 
         target = out / fmt.filename(model_path.stem.removesuffix(".keras"))
         entry = _install(blob, target, fmt, x_test, y_test, reference, options.gate)
         entry.update({"labels": list(contract.LABELS), "source": source, "versions": versions,
-                      "temperature": calibration["temperature"], "calibration": calibration,
+                      "temperature": calibration_info["temperature"], "calibration": calibration_info,
                       "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                       "calibration_images": int(len(calibration)) if name == "tflite-int8" else None,
                       "gate": asdict(options.gate)})

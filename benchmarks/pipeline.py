@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -50,19 +49,14 @@ def measure(model: Path, backend: str, threads: int | None, source: Source, max_
     size: list[int] = []
     with source:
         for _ in range(max_frames):
-            t0 = time.perf_counter()
-            frame = source.read()
-            if frame is None:
+            stepped = pipeline.step(source, draw=True)
+            if stepped is None:
                 break
-            capture = (time.perf_counter() - t0) * 1e3
-            result = pipeline.process(frame.image)
-            pipeline.draw(frame.image, result, 0.0)
-            total = (time.perf_counter() - t0) * 1e3
-            stages = {"capture": capture, **result.stages_ms}
-            for name in STAGES:
+            frame, result, _ = stepped
+            stages = result.stages_ms
+            for name in (*STAGES, "total"):
                 per_stage[name].append(stages.get(name, 0.0))
-            per_stage["total"].append(total)
-            per_stage["total_without_capture"].append(total - capture)
+            per_stage["total_without_capture"].append(stages["total"] - stages["capture"])
             digits.append(len(result.items))
             size = [int(frame.image.shape[1]), int(frame.image.shape[0])]
     if not per_stage["total"]:

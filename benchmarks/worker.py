@@ -59,21 +59,29 @@ def throughput(call, images: np.ndarray, seconds: float = 1.0) -> float:
     return done / (time.perf_counter() - start)
 
 
+def _measure(load, images: np.ndarray, labels: np.ndarray, runs: int) -> dict[str, Any]:
+    """The figures every configuration reports; `load` returns (one-batch call, batch-to-labels)."""
+    started = time.perf_counter()
+    call, classify = load()
+    load_ms = (time.perf_counter() - started) * 1e3
+    start = time.perf_counter()
+    call(images[:1])
+    first_ms = (time.perf_counter() - start) * 1e3
+    predicted = np.concatenate([classify(images[i:i + 500]) for i in range(0, len(images), 500)])
+    latency = time_calls(call, images, runs)
+    return {"load_ms": load_ms, "first_inference_ms": first_ms, "latency_ms": percentiles(latency),
+            "throughput_ips": throughput(call, images), "predictions": predicted.tolist(),
+            "accuracy": float((predicted == labels).mean())}
+
+
 def run_backend(job: dict[str, Any]) -> dict[str, Any]:
     from digitcam.edge.backends import open_backend
 
-    images, labels = inputs(job)
-    started = time.perf_counter()
-    backend = open_backend(job["model"], job["backend"], threads=job.get("threads"))
-    load_ms = (time.perf_counter() - started) * 1e3
-    start = time.perf_counter()
-    backend.predict(images[:1])
-    first_ms = (time.perf_counter() - start) * 1e3
-    predicted = np.concatenate([backend.predict(images[i:i + 500]).argmax(1) for i in range(0, len(images), 500)])
-    latency = time_calls(backend.predict, images, job["runs"])
-    return {"load_ms": load_ms, "first_inference_ms": first_ms, "latency_ms": percentiles(latency),
-            "throughput_ips": throughput(backend.predict, images), "predictions": predicted.tolist(),
-            "accuracy": float((predicted == labels).mean())}
+    def load():
+        backend = open_backend(job["model"], job["backend"], threads=job.get("threads"))
+        return backend.predict, lambda batch: backend.predict(batch).argmax(1)
+
+    return _measure(load, *inputs(job), job["runs"])
 
 
 def run_keras(job: dict[str, Any]) -> dict[str, Any]:
@@ -85,26 +93,23 @@ def run_keras(job: dict[str, Any]) -> dict[str, Any]:
     if job.get("threads"):
         tf.config.threading.set_intra_op_parallelism_threads(job["threads"])
         tf.config.threading.set_inter_op_parallelism_threads(1)
-    images, labels = inputs(job)
-    x = images[..., None].astype(np.float32)
-    started = time.perf_counter()
-    model = keras.saving.load_model(job["model"], compile=False)
-    load_ms = (time.perf_counter() - started) * 1e3
-    if job["backend"] == "keras-predict":
-        def call(batch):
-            return model.predict(batch[..., None].astype(np.float32), verbose=0)
-    else:
-        def call(batch):
-            return np.asarray(model(batch[..., None].astype(np.float32), training=False))
-    start = time.perf_counter()
-    call(images[:1])
-    first_ms = (time.perf_counter() - start) * 1e3
-    predicted = np.concatenate([np.asarray(model(x[i:i + 500], training=False)).argmax(1)
-                                for i in range(0, len(x), 500)])
-    latency = time_calls(call, images, job["runs"])
-    return {"load_ms": load_ms, "first_inference_ms": first_ms, "latency_ms": percentiles(latency),
-            "throughput_ips": throughput(call, images), "predictions": predicted.tolist(),
-            "accuracy": float((predicted == labels).mean())}
+
+    def load():
+        model = keras.saving.load_model(job["model"], compile=False)
+
+        def as_float(batch: np.ndarray) -> np.ndarray:
+            return batch[..., None].astype(np.float32)
+
+        def call_model(batch):
+            return np.asarray(model(as_float(batch), training=False))
+
+        def predict(batch):
+            return model.predict(as_float(batch), verbose=0)
+
+        return (predict if job["backend"] == "keras-predict" else call_model), \
+            (lambda batch: call_model(batch).argmax(1))
+
+    return _measure(load, *inputs(job), job["runs"])
 
 
 def run_matmul(job: dict[str, Any]) -> dict[str, Any]:

@@ -88,6 +88,19 @@ class FramePipeline:
         stages.update(detect=(t1 - t0) * 1e3, preprocess=(t2 - t1) * 1e3, inference=(t3 - t2) * 1e3)
         return FrameResult(items, inputs, stages)
 
+    def step(self, source: Source, draw: bool, fps: float = 0.0) -> tuple[Frame, FrameResult, np.ndarray | None] | None:
+        """Capture one frame and do all its work, timing every stage; None when the source ends."""
+        t0 = time.perf_counter()
+        frame = source.read()
+        if frame is None:
+            return None
+        capture_ms = (time.perf_counter() - t0) * 1e3
+        result = self.process(frame.image)
+        result.stages_ms = {"capture": capture_ms, **result.stages_ms}
+        annotated = self.draw(frame.image, result, fps) if draw else None
+        result.stages_ms["total"] = (time.perf_counter() - t0) * 1e3
+        return frame, result, annotated
+
     def draw(self, image: np.ndarray, result: FrameResult, fps: float) -> np.ndarray:
         t0 = time.perf_counter()
         canvas = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
@@ -185,18 +198,13 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
     with stop.installed(source):
         notifier.ready(f"reading {source.name}")
         try:
+            wanted = video is not None or options.save_frames is not None or window.visible
             while not stop and (options.max_frames is None or frames < options.max_frames):
-                t0 = time.perf_counter()
-                frame = source.read()
-                if frame is None:
+                stepped = pipeline.step(source, wanted, _fps(stamps))
+                if stepped is None:
                     break
-                capture_ms = (time.perf_counter() - t0) * 1e3
-                result = pipeline.process(frame.image)
-                result.stages_ms = {"capture": capture_ms, **result.stages_ms}
+                frame, result, annotated = stepped
                 stamps = (stamps + [time.perf_counter()])[-30:]
-                wanted = video is not None or options.save_frames is not None or window.visible
-                annotated = pipeline.draw(frame.image, result, _fps(stamps)) if wanted else None
-                result.stages_ms["total"] = (time.perf_counter() - t0) * 1e3
                 totals.append(result.stages_ms["total"])
                 frames += 1
                 number = result.number(options.threshold)

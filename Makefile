@@ -39,7 +39,7 @@ test-fast: $(VENV)/.all
 	$(BIN)/python -m pytest -m "not slow and not gui" $(PYTEST_ARGS)
 
 models: $(VENV)/.all
-	bash scripts/make_models.sh
+	PATH="$(abspath $(BIN)):$$PATH" bash scripts/make_models.sh
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -32,6 +32,8 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="integer input type of tflite-int8 (default: the faster one, see README)")
     p.add_argument("--data-dir", help="MNIST folder or mnist.npz (default: $DIGITCAM_DATA)")
     p.add_argument("--test-limit", type=positive_int, help="verify on N test images instead of all 10,000")
+    p.add_argument("--default", choices=EXPORTED, metavar="FORMAT",
+                   help="record this format's file as the device's default model in the manifest")
     p.add_argument("--max-accuracy-drop", type=float, default=0.3, help="gate: allowed drop in percentage points")
     p.add_argument("--min-agreement", type=float, default=99.5, help="gate: minimum top-1 agreement in percent")
 
@@ -49,7 +51,15 @@ def run(args: argparse.Namespace, env: Environment) -> int:
                              int8_input=args.int8_input or DEFAULT_INT8_INPUT, test_limit=args.test_limit,
                              gate=Gate(args.max_accuracy_drop, args.min_agreement))
     out = args.out or args.model.parent
+    if args.default and args.default not in args.formats:
+        raise UsageError(f"--default {args.default}: not among --formats {','.join(args.formats)}")
     entries = convert(args.model, out, options, args.data_dir, env.environ)
+    if args.default:
+        from digitcam.edge import manifest
+
+        chosen = next(e for e in entries if e["format"] == args.default)
+        if chosen["usable"]:
+            manifest.upsert(out, [], default=chosen["file"])
     print(f"{'format':<12} {'file':<28} {'KB':>8} {'accuracy':>9} {'agree':>8} {'max dp':>8}  status",
           file=env.stdout)
     for e in entries:

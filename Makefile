@@ -18,7 +18,7 @@ help:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade "pip>=24" "setuptools>=69" wheel
+	$(PIP) install -q --upgrade "pip>=24" "setuptools>=77" wheel
 
 # Stamp files: reinstall only when the package definition changes.
 $(VENV)/.edge: pyproject.toml constraints.txt | $(BIN)/python

@@ -43,6 +43,14 @@ def main(models: Path, runs: list[Path]) -> str:
         for plot in ("confusion.png", "reliability.png", "curves.png"):
             if (run / plot).is_file():
                 shutil.copyfile(run / plot, models / f"{m['arch']}_{plot}")
+    lines += ["", "Training commands (as run by `scripts/make_models.sh`):", ""]
+    for run in runs:
+        m = json.loads((run / "metrics.json").read_text())
+        c = m["config"]
+        lines.append(f"- `digitcam train --arch {m['arch']} --epochs {c['epochs']} --seed {m['seed']}"
+                     f"{' --members ' + str(len(c['members'])) if 'members' in c else ''}` (batch {c['batch_size']}, "
+                     f"AdamW lr {c['lr']} wd {c['weight_decay']}, {c['schedule']} schedule, augmentation "
+                     f"{'on' if c['augment'] else 'off'}); {m['train_seconds'] / 60:.0f} min on this 2-core machine.")
     lines += ["", "## Artifacts", "",
               "| file | format | KB | test accuracy | agreement with Keras | temperature | ECE after | usable |",
               "|---|---|---|---|---|---|---|---|"]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, TextIO
@@ -155,13 +156,13 @@ class StopFlag:
 
 
 class VideoOut:
-    """An annotated video written to a temporary file and renamed into place when complete."""
+    """An annotated video, written to a temporary file and renamed into place only when complete."""
 
     def __init__(self, path: Path, fps: float) -> None:
         self.path, self.fps = Path(path), fps or 15.0
-        self._tmp_cm = atomic.temporary_beside(self.path)
-        self._tmp = self._tmp_cm.__enter__()
         self.writer = None
+        self._stack = ExitStack()
+        self._tmp = self._stack.enter_context(atomic.temporary_beside(self.path))
 
     def write(self, image: np.ndarray) -> None:
         if self.writer is None:
@@ -169,13 +170,13 @@ class VideoOut:
             self.writer = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter_fourcc(*"mp4v"), self.fps, (w, h))
         self.writer.write(image)
 
-    def close(self) -> None:
+    def close(self, complete: bool = True) -> None:
+        """Finish the file; an incomplete run (a crash) leaves no video behind."""
         if self.writer is not None:
             self.writer.release()
-            import os
-
-            os.replace(self._tmp, self.path)
-        self._tmp_cm.__exit__(None, None, None)
+            if complete:
+                os.replace(self._tmp, self.path)
+        self._stack.close()
 
 
 def _fps(times: list[float]) -> float:
@@ -195,6 +196,7 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
     totals: list[float] = []
     numbers: list[str] = []
     frames = 0
+    complete = False
     with stop.installed(source):
         notifier.ready(f"reading {source.name}")
         try:
@@ -229,11 +231,12 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
                 if key == ord("f"):
                     options.fullscreen = not options.fullscreen
                     window.set_fullscreen(options.fullscreen)
+            complete = True
         finally:
             notifier.stopping()
             source.close()
             if video:
-                video.close()
+                video.close(complete)
             window.close()
             stdout.flush()
     return {"frames": frames, "numbers": numbers,

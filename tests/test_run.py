@@ -164,3 +164,25 @@ def test_edge_never_imports_tensorflow(shipped_models):
         "print('STATUS', status, 'HEAVY', heavy)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "STATUS 0 HEAVY []" in proc.stdout, proc.stderr
+
+
+def test_a_run_that_crashes_leaves_no_half_written_video(tmp_path, recognizer):
+    from digitcam.edge.app import RunOptions, run_stream
+    from digitcam.edge.sources.base import Frame, Source
+
+    class Failing(Source):
+        def __init__(self):
+            super().__init__("failing")
+            self.count = 0
+
+        def read(self):
+            self.count += 1
+            if self.count > 3:
+                raise RuntimeError("sensor fell off")
+            return Frame(make_frame(np.random.default_rng(self.count), digits=2)[0], self.count - 1, self.name)
+
+    import io
+
+    with pytest.raises(RuntimeError):
+        run_stream(Failing(), recognizer, RunOptions(save_video=tmp_path / "out.mp4"), io.StringIO())
+    assert list(tmp_path.iterdir()) == []

@@ -136,6 +136,7 @@ def configure_predict(p: argparse.ArgumentParser) -> None:
 
 
 def run_predict(args: argparse.Namespace, env: Environment) -> int:
+
     from digitcam.edge import detect
     from digitcam.edge.app import FrameResult, frame_record
     from digitcam.edge.overlay import describe
@@ -158,6 +159,13 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
         t1 = time.perf_counter()
         single = args.mode == "single" or (args.mode == "auto" and max(image.shape[:2]) <= SINGLE_DIGIT_SIDE)
         found = [] if single else detect.find_digits(image)
+        if args.mode == "auto" and not single:
+            # A photo of one big digit: page rules would reject it whole (too tall, touching the
+            # edges) and read its strokes as several digits; a blob over half the height wins.
+            whole = detect.largest(detect.find_digits(image, detect.ONE_DIGIT_PHOTO,
+                                                      roi=(0, 0, image.shape[1], image.shape[0])))
+            if whole and (not found or whole[0].box[3] > 0.5 * image.shape[0]):
+                found = whole
         t2 = time.perf_counter()
         if found:
             boxes, inputs = [d.box for d in found], [to_mnist(d.ink, light_ink=True) for d in found]

@@ -36,6 +36,10 @@ class DetectConfig:
     border_margin: int = 2
 
 
+# A photo of a single digit: it may fill the frame, so no page-sized limits.
+ONE_DIGIT_PHOTO = DetectConfig(max_height_share=1.0, max_aspect=2.5)
+
+
 @dataclass
 class Detection:
     box: Box
@@ -76,7 +80,8 @@ def paper_mask(gray: np.ndarray) -> np.ndarray:
     return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
 
 
-LINE_LENGTH = WORK_HEIGHT // 6  # px at work scale: rules and grid run longer than this, unbroken
+THIN = 0.3  # w / h below which a blob may be solid ink (a "1")
+LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 
 
 def _lines(mask: np.ndarray) -> np.ndarray:
@@ -106,6 +111,13 @@ def ink_mask(gray: np.ndarray, config: DetectConfig) -> np.ndarray:
     smooth = cv2.GaussianBlur(gray, (5, 5), 0)  # sensor noise and paper grain
     mask = cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
                                  config.block, config.offset)
+    # Strokes wider than the neighbourhood (a marker, a big digit) come out hollow above; the same
+    # test against a 4x wider neighbourhood, still per pixel, fills them without blurring thin ones.
+    h, w = gray.shape
+    wide = cv2.blur(cv2.resize(smooth, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA),
+                    (config.block, config.block))
+    wide = cv2.resize(wide, (w, h), interpolation=cv2.INTER_LINEAR)
+    mask |= cv2.compare(smooth, cv2.subtract(wide, config.offset), cv2.CMP_LT)
     mask = cv2.subtract(mask, _lines(mask))
     mask &= paper_mask(gray)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
@@ -171,7 +183,9 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
             continue
         if not config.min_aspect <= w / h <= config.max_aspect:
             continue
-        if not config.min_density <= area / (w * h) <= config.max_density:
+        density = area / (w * h)
+        # A "1" is a solid bar; anything wider that is this solid is a shadow or a smudge.
+        if density < config.min_density or (density > config.max_density and w / h > THIN):
             continue
         m = config.border_margin
         if roi is None and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):

@@ -104,3 +104,23 @@ def test_menu_through_a_pseudo_terminal(tmp_path):
     assert "1. advanced CNN" in text and "'7' is not one of" in text
     assert "training resnet" in text
     assert proc.returncode == 2 and "none" in text  # the missing data is reported after the choice
+
+
+def test_elastic_plateau_and_label_smoothing_train(cli, tmp_path):
+    result = cli("train", "--arch", "cnn", "--epochs", "1", "--limit", "300", "--elastic", "--schedule", "plateau",
+                 "--label-smoothing", "0.1", "--out", tmp_path)
+    assert result.status == 0, result.stderr
+    config = json.loads((tmp_path / "metrics.json").read_text())["config"]
+    assert config["elastic"] and config["schedule"] == "plateau" and config["label_smoothing"] == 0.1
+    assert "test accuracy" in result.stdout
+
+
+def test_elastic_distortion_keeps_shape_and_ink():
+    from digitcam.train.augment import elastic
+
+    rng = np.random.default_rng(0)
+    batch = np.zeros((4, 28, 28, 1), np.float32)
+    batch[:, 6:22, 12:16] = 255
+    out = elastic(batch, rng)
+    assert out.shape == batch.shape and not np.array_equal(out, batch)
+    assert abs(out.sum() - batch.sum()) / batch.sum() < 0.25

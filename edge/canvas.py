@@ -32,7 +32,7 @@ KEY_ESC = 27
 class Canvas:
     """Strokes on a square black canvas, drawn in white like MNIST."""
 
-    size: int = 400
+    size: int = 480
     brush: int = 0
     strokes: list[list[tuple[int, int]]] = field(default_factory=list)
     drawing: bool = False
@@ -83,7 +83,7 @@ class CanvasController:
     """Keys and mouse in, picture and JSON events out."""
 
     def __init__(self, recognizer: Recognizer, threshold: float, save_dir: Path, model_info: list[str],
-                 emit: Callable[[dict[str, Any]], None] = lambda event: None, size: int = 400,
+                 emit: Callable[[dict[str, Any]], None] = lambda event: None, size: int = 480,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.canvas = Canvas(size)
         self.recognizer, self.threshold, self.save_dir = recognizer, threshold, Path(save_dir)
@@ -120,7 +120,7 @@ class CanvasController:
         elif char == "s":
             self.save()
         elif char == "i":
-            self.notes = self.model_info + [f"mean latency {self.recognizer.mean_latency_ms or 0:.2f} ms"]
+            self.notes = self.model_info + [f"latency: {self.recognizer.mean_latency_ms or 0:.2f} ms mean"]
         elif char == "h":
             self.notes = [] if self.notes == list(HELP) else list(HELP)
         elif char == "f":

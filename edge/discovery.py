@@ -54,12 +54,12 @@ class ModelChoice:
 def info_lines(info: Mapping[str, Any], mean_latency_ms: float | None = None) -> list[str]:
     """What the `i` key and `digitcam info` show."""
     accuracy = info.get("test_accuracy")
-    lines = [f"file     {Path(info['file']).name}", f"format   {info['format']}",
-             f"backend  {info['backend']}", f"size     {info['bytes'] / 1024:.0f} KB",
-             f"accuracy {accuracy * 100:.2f} % (MNIST test, manifest)" if accuracy is not None
-             else "accuracy unknown (no manifest entry)"]
+    lines = [f"file: {Path(info['file']).name}", f"format: {info['format']}",
+             f"backend: {info['backend']}", f"size: {info['bytes'] / 1024:.0f} KB",
+             f"accuracy: {accuracy * 100:.2f} % (MNIST test, manifest)" if accuracy is not None
+             else "accuracy: unknown (no manifest entry)"]
     if mean_latency_ms is not None:
-        lines.append(f"latency  {mean_latency_ms:.2f} ms mean")
+        lines.append(f"latency: {mean_latency_ms:.2f} ms mean")
     return lines
 
 

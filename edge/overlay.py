@@ -99,11 +99,11 @@ def side_panel(height: int, input28: np.ndarray, prediction: Prediction | None, 
     bars = probability_bars(None if prediction is None else prediction.probabilities, width - 20, 120,
                             None if prediction is None else prediction.digit)
     panel[100:220, 10:width - 10] = bars
-    view = min(width - 20, 112)
+    view = min(width - 20, 96)
     panel[230:230 + view, 10:10 + view] = enlarge(input28, view)
     _text(panel, "model input", (10 + view + 6, 240), 0.4, background=False)
     for i, line in enumerate(lines):
-        y = 230 + view + 22 + 18 * i
+        y = 230 + view + 20 + 16 * i
         if y < height - 4:
             _text(panel, line, (10, y), 0.42, background=False)
     return panel

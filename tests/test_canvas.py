@@ -84,7 +84,7 @@ def test_undo_clear_help_info_fullscreen_quit(controller):
     controller.on_key(ord("h"))
     assert controller.notes == []
     controller.on_key(ord("i"))
-    assert controller.notes[0] == "file cnn.int8.tflite" and "latency" in controller.notes[-1]
+    assert controller.notes[0] == "file cnn.int8.tflite" and controller.notes[-1].startswith("latency: ")
     controller.on_key(ord("f"))
     assert controller.fullscreen
     controller.on_key(27)

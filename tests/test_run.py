@@ -98,7 +98,7 @@ def test_info_describes_the_model(cli, shipped_models):
     assert info["format"] == "tflite-int8" and info["backend"] == "litert"
     assert info["test_accuracy"] > 0.98 and info["mean_latency_ms"] > 0
     text = cli("info", shipped_models).stdout
-    assert "format   tflite-int8" in text and "accuracy" in text and "latency" in text
+    assert "format: tflite-int8" in text and "accuracy: " in text and "latency: " in text
 
 
 @pytest.mark.parametrize("backend,fmt", [("onnxruntime", "onnx"), ("opencv", "onnx"), ("litert", "tflite-int8")])

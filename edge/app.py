@@ -254,16 +254,27 @@ def _save_frame(folder: Path, frame: Frame, image: np.ndarray) -> None:
         log.error("cannot save %s: %s", Path(folder) / name, error.strerror or error)
 
 
-def run_canvas(controller, window: NullWindow) -> None:
-    """The drawing canvas' event loop; returns when the user quits or closes the window."""
+def run_canvas(controller, window: NullWindow, notifier: Notifier | None = None) -> None:
+    """The drawing canvas' event loop; returns on quit, a closed window or SIGTERM.
+
+    It speaks the notify protocol too: the desktop unit is Type=notify like the service.
+    """
+    notifier = notifier or Notifier({})
+    stop = StopFlag()
     window.on_mouse(controller.on_mouse)
     fullscreen = controller.fullscreen
-    while not controller.quit:
-        window.show(controller.picture())
-        controller.on_key(window.key(20))
-        if controller.fullscreen != fullscreen:
-            fullscreen = controller.fullscreen
-            window.set_fullscreen(fullscreen)
-        if window.closed:
-            break
-    window.close()
+    with stop.installed():
+        notifier.ready("drawing canvas")
+        try:
+            while not controller.quit and not stop:
+                window.show(controller.picture())
+                controller.on_key(window.key(20))
+                notifier.watchdog()
+                if controller.fullscreen != fullscreen:
+                    fullscreen = controller.fullscreen
+                    window.set_fullscreen(fullscreen)
+                if window.closed:
+                    break
+        finally:
+            notifier.stopping()
+            window.close()

@@ -100,7 +100,7 @@ def run_run(args: argparse.Namespace, env: Environment) -> int:
                                       info_lines(choice.describe(backend.describe())), emit=emit)
         controller.fullscreen = args.fullscreen
         window = Window("digitcam", args.fullscreen)
-        run_canvas(controller, window)
+        run_canvas(controller, window, Notifier(env.environ))
         return 0
 
     options = RunOptions(mode=args.mode or "multi", roi=args.roi, threshold=args.threshold, json=args.json,

@@ -127,3 +127,37 @@ def test_save_to_a_full_disk_reports_and_carries_on(controller, monkeypatch):
     assert not list(controller.save_dir.glob("*"))
     controller.on_key(ord("p"))  # still working
     assert controller.events[-1]["digit"] == 1
+
+
+def test_canvas_loop_notifies_and_quits(controller, tmp_path):
+    """The desktop unit is Type=notify: the canvas loop must say READY and feed the watchdog."""
+    import socket
+
+    from digitcam.edge.app import run_canvas
+    from digitcam.edge.notify import Notifier
+    from digitcam.edge.window import NullWindow
+
+    class Keys(NullWindow):
+        def __init__(self, keys):
+            self.keys, self.shown = list(keys), 0
+
+        def show(self, image):
+            self.shown += 1
+
+        def key(self, wait_ms=1):
+            return self.keys.pop(0) if self.keys else ord("q")
+
+    path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(str(path))
+        sock.settimeout(2)
+        window = Keys([-1, ord("h"), -1])
+        run_canvas(controller, window, Notifier({"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "1"}))
+        messages = []
+        try:
+            while True:
+                messages.append(sock.recv(100).decode())
+        except socket.timeout:
+            pass
+    assert messages[0].startswith("READY=1") and "WATCHDOG=1" in messages and messages[-1] == "STOPPING=1"
+    assert window.shown == 4 and controller.quit

@@ -28,7 +28,7 @@ class DetectConfig:
     min_aspect: float = 0.08      # w / h: a "1" is thin
     max_aspect: float = 1.6
     min_density: float = 0.04     # ink pixels / box area
-    max_density: float = 0.75     # solid blobs are shadows, not strokes
+    max_density: float = 0.88     # solid blobs are shadows, not strokes (markers reach ~0.8)
     block: int = 31               # adaptive threshold neighbourhood, odd
     offset: int = 20              # how much darker than its surroundings ink must be
     merge_gap: float = 0.3        # gap, as a share of the typical digit height, bridged when merging parts

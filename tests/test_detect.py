@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -74,3 +75,23 @@ def test_reading_order_groups_rows():
     ordered = detect.reading_order([detect.Detection(b, np.zeros((1, 1), np.uint8)) for b in boxes])
     assert [d.box[0] for d in ordered] == [10, 100, 20, 300]
     assert detect.group_rows([d.box for d in ordered]) == [[0, 1], [2, 3]]
+
+
+@pytest.mark.parametrize("ink,font", [((150, 40, 20), cv2.FONT_HERSHEY_SCRIPT_SIMPLEX),
+                                      ((20, 20, 20), cv2.FONT_HERSHEY_SIMPLEX),
+                                      ((30, 30, 160), cv2.FONT_HERSHEY_DUPLEX)])
+def test_digits_from_another_hand_in_coloured_ink(recognizer, ink, font):
+    """Not our generator's MNIST glyphs: font digits in blue, black and red ink, thin to marker-thick,
+    under a shadow. Guards the size, density and line rules against overfitting one generator."""
+    rng = np.random.default_rng(font)
+    exact = 0
+    for _ in range(8):
+        number = "".join(str(d) for d in rng.integers(0, 10, 4))
+        image = np.full((480, 640, 3), (235, 235, 230), np.uint8)
+        cv2.putText(image, "  ".join(number), (60, 280), font, rng.uniform(2.5, 4.0), ink, int(rng.integers(3, 9)),
+                    cv2.LINE_AA)
+        image = np.clip(image * np.linspace(1.0, 0.65, 640)[None, :, None] + rng.normal(0, 3, image.shape),
+                        0, 255).astype(np.uint8)
+        _, got = read(image, recognizer)
+        exact += got == number
+    assert exact >= 7

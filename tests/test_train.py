@@ -124,3 +124,10 @@ def test_elastic_distortion_keeps_shape_and_ink():
     out = elastic(batch, rng)
     assert out.shape == batch.shape and not np.array_equal(out, batch)
     assert abs(out.sum() - batch.sum()) / batch.sum() < 0.25
+
+
+def test_mirrored_strategy_trains_on_the_devices_there_are(cli, tmp_path):
+    result = cli("train", "--arch", "cnn", "--epochs", "1", "--limit", "300", "--strategy", "mirrored",
+                 "--out", tmp_path)
+    assert result.status == 0, result.stderr
+    assert (tmp_path / "cnn.keras").is_file()

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     return 0
 
 
-COMMANDS = {"bench": Command("bench", "benchmark", configure, run)}
+COMMANDS = {"bench": Command("bench", configure, run)}
 
 if __name__ == "__main__":
     from digitcam.cli import main

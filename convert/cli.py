@@ -76,4 +76,4 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     return 0
 
 
-COMMANDS = {"convert": Command("convert", "convert a Keras model", configure, run)}
+COMMANDS = {"convert": Command("convert", configure, run)}

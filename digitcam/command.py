@@ -14,7 +14,6 @@ class Command:
     """A subcommand: how it reads its flags and what it does with them."""
 
     name: str
-    summary: str
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Environment], int]
 

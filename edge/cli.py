@@ -218,7 +218,7 @@ def run_info(args: argparse.Namespace, env: Environment) -> int:
 
 
 COMMANDS = {
-    "run": Command("run", "live recognition", configure_run, run_run),
-    "predict": Command("predict", "read digits in images", configure_predict, run_predict),
-    "info": Command("info", "describe the model", configure_info, run_info),
+    "run": Command("run", configure_run, run_run),
+    "predict": Command("predict", configure_predict, run_predict),
+    "info": Command("info", configure_info, run_info),
 }

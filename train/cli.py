@@ -113,6 +113,6 @@ def run_evaluate(args: argparse.Namespace, env: Environment) -> int:
 
 
 COMMANDS = {
-    "train": Command("train", "train a model", configure_train, run_train),
-    "evaluate": Command("evaluate", "evaluate a saved model", configure_evaluate, run_evaluate),
+    "train": Command("train", configure_train, run_train),
+    "evaluate": Command("evaluate", configure_evaluate, run_evaluate),
 }

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-runs/shipped}"
+MODELS="${MODELS:-models}"
 EPOCHS="${EPOCHS:-30}"
 SEED=1   # the ensemble's members use seeds 1, 2, 3; member 1 is the single CNN below
 
@@ -18,14 +19,14 @@ if [ "${WITH_RESNET:-1}" = 1 ]; then
     digitcam train --arch resnet --epochs "$EPOCHS" --seed "$SEED" --out "$RUNS/resnet" --resume
 fi
 
-mkdir -p models
+mkdir -p "$MODELS"
 for arch in cnn ensemble resnet; do
     [ -f "$RUNS/$arch/$arch.keras" ] || continue
-    cp "$RUNS/$arch/$arch.keras" "models/$arch.keras"
+    cp "$RUNS/$arch/$arch.keras" "$MODELS/$arch.keras"
     # The CNN's int8 file is the device default: the best accuracy for its latency on a Pi 4 (README).
     default=$([ "$arch" = cnn ] && echo "--default tflite-int8" || true)
-    digitcam convert "models/$arch.keras" --formats tflite-int8,onnx --out models $default
+    digitcam convert "$MODELS/$arch.keras" --formats tflite-int8,onnx --out "$MODELS" $default
 done
 # Only the CNN's .keras ships (the others are large and only the converter needs them).
-for arch in ensemble resnet; do rm -f "models/$arch.keras"; done
-python scripts/model_card.py models $(for a in cnn resnet ensemble; do [ -f "$RUNS/$a/metrics.json" ] && echo "$RUNS/$a"; done)
+for arch in ensemble resnet; do rm -f "$MODELS/$arch.keras"; done
+python scripts/model_card.py "$MODELS" $(for a in cnn resnet ensemble; do [ -f "$RUNS/$a/metrics.json" ] && echo "$RUNS/$a"; done)

@@ -54,3 +54,9 @@ def test_debug_shows_traceback(tmp_path):
     proc = run_digitcam("evaluate", tmp_path / "missing.keras")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == f"digitcam evaluate: error: {tmp_path / 'missing.keras'}: no such model file"
+
+
+def test_bad_training_values_are_one_line(cli, tmp_path):
+    result = cli("train", "--arch", "cnn", "--lr", "-1", "--out", tmp_path)
+    assert result.status == 2 and "learning rate must be positive" in result.stderr
+    assert result.stderr.count("\n") == 1

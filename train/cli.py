@@ -9,6 +9,7 @@ from pathlib import Path
 from digitcam.command import Command, positive_int, unit_float
 from digitcam.environment import Environment
 from digitcam.errors import UsageError
+from digitcam.train import defaults
 
 ARCHITECTURES = ("cnn", "resnet", "ensemble")
 MENU = {"1": ("cnn", "advanced CNN"), "2": ("resnet", "residual network"), "3": ("ensemble", "ensemble of 3")}
@@ -16,17 +17,18 @@ MENU = {"1": ("cnn", "advanced CNN"), "2": ("resnet", "residual network"), "3": 
 
 def configure_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--arch", choices=ARCHITECTURES, help="architecture (asked interactively when omitted)")
-    p.add_argument("--epochs", type=positive_int, default=30)
-    p.add_argument("--batch-size", type=positive_int, default=128)
-    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of AdamW")
-    p.add_argument("--weight-decay", type=float, default=4e-3)
-    p.add_argument("--schedule", choices=("cosine", "plateau"), default="cosine",
+    p.add_argument("--epochs", type=positive_int, default=defaults.EPOCHS)
+    p.add_argument("--batch-size", type=positive_int, default=defaults.BATCH_SIZE)
+    p.add_argument("--lr", type=float, default=defaults.LEARNING_RATE, help="peak learning rate of AdamW")
+    p.add_argument("--weight-decay", type=float, default=defaults.WEIGHT_DECAY)
+    p.add_argument("--schedule", choices=defaults.SCHEDULES, default="cosine",
                    help="cosine decay with one warm-up epoch, or ReduceLROnPlateau")
     p.add_argument("--label-smoothing", type=unit_float, default=0.0)
     p.add_argument("--elastic", action="store_true", help="add elastic distortion (slower)")
     p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
-    p.add_argument("--patience", type=positive_int, default=8, help="early-stopping patience in epochs")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--patience", type=positive_int, default=defaults.EARLY_STOP_PATIENCE,
+                   help="early-stopping patience in epochs")
+    p.add_argument("--seed", type=int, default=defaults.SEED)
     p.add_argument("--limit", type=positive_int, help="use only N training images (smoke runs)")
     p.add_argument("--members", type=positive_int, default=3, help="ensemble members")
     p.add_argument("--member-archs", help="comma-separated member architectures, e.g. cnn,cnn,resnet")
@@ -78,10 +80,14 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
             raise UsageError(f"--resume: no earlier {arch} run under {runs.RUNS_ROOT}/; pass --out")
         out = out or runs.default_out(arch)
     print(f"training {arch} into {out}", file=env.stdout, flush=True)
+    try:
+        config = FitConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                           weight_decay=args.weight_decay, schedule=args.schedule,
+                           label_smoothing=args.label_smoothing, elastic=args.elastic,
+                           augment=not args.no_augment, seed=args.seed, patience=args.patience)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     data = load_mnist(args.data_dir, env.environ, limit=args.limit)
-    config = FitConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, weight_decay=args.weight_decay,
-                       schedule=args.schedule, label_smoothing=args.label_smoothing, elastic=args.elastic,
-                       augment=not args.no_augment, seed=args.seed, patience=args.patience)
     metrics = runs.train(arch, data, out, config, resume=args.resume, strategy=args.strategy,
                          members=args.members, member_archs=member_archs)
     print(f"{arch}: test accuracy {metrics['test_accuracy'] * 100:.2f} % "

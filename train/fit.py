@@ -20,22 +20,18 @@ import numpy as np
 import tensorflow as tf
 
 from digitcam.train import augment
+from digitcam.train.defaults import (BATCH_SIZE, EARLY_STOP_PATIENCE, EPOCHS, LEARNING_RATE, SCHEDULES, SEED,
+                                     WARMUP_EPOCHS, WEIGHT_DECAY)
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 128
-LEARNING_RATE = 2e-3
-WEIGHT_DECAY = 4e-3
-WARMUP_EPOCHS = 1
-EARLY_STOP_PATIENCE = 8
-SCHEDULES = ("cosine", "plateau")
 
 
 @dataclass
 class FitConfig:
     """Everything that decides how one model is fitted, recorded in metrics.json."""
 
-    epochs: int = 30
+    epochs: int = EPOCHS
     batch_size: int = BATCH_SIZE
     lr: float = LEARNING_RATE
     weight_decay: float = WEIGHT_DECAY
@@ -43,15 +39,15 @@ class FitConfig:
     label_smoothing: float = 0.0
     elastic: bool = False
     augment: bool = True
-    seed: int = 42
+    seed: int = SEED
     patience: int = EARLY_STOP_PATIENCE
     extra_callbacks: list = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if self.schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
-        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0:
-            raise ValueError("epochs, batch size and learning rate must be positive")
+        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0 or self.weight_decay < 0:
+            raise ValueError("epochs, batch size and learning rate must be positive, weight decay at least 0")
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, config: FitConfig, training: bool):

@@ -1,0 +1,10 @@
+"""Default training hyperparameters, importable without TensorFlow (the CLI shows them in --help)."""
+
+EPOCHS = 30
+BATCH_SIZE = 128
+LEARNING_RATE = 2e-3  # AdamW peak, reached after one warm-up epoch
+WEIGHT_DECAY = 4e-3  # decoupled, Keras' AdamW default
+WARMUP_EPOCHS = 1
+EARLY_STOP_PATIENCE = 8
+SEED = 42
+SCHEDULES = ("cosine", "plateau")

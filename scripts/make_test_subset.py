@@ -1,6 +1,7 @@
 """Make the small committed MNIST subset the tests use, from the full set.
 
-Run once: python scripts/make_test_subset.py ../shared/data/mnist tests/data/mnist
+Run once: python scripts/make_test_subset.py ../shared/data/mnist tests/data/mnist-subset.npz
+The tests write it back out as IDX files (`write_idx`) to exercise the real loader.
 """
 
 from __future__ import annotations
@@ -27,13 +28,10 @@ def write_idx(path: Path, array: np.ndarray) -> None:
 
 def main(source: str, target: str) -> None:
     arrays = load_arrays(Path(source))
-    out = Path(target)
-    out.mkdir(parents=True, exist_ok=True)
     train = stratified_indices(arrays["y_train"], TRAIN_SIZE, SEED)
     test = stratified_indices(arrays["y_test"], TEST_SIZE, SEED)
     picks = {"x_train": train, "y_train": train, "x_test": test, "y_test": test}
-    for key, stem in IDX_FILES.items():
-        write_idx(out / f"{stem}.gz", arrays[key][picks[key]])
+    np.savez_compressed(target, **{key: arrays[key][picks[key]] for key in IDX_FILES})
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 TESTS = Path(__file__).parent
-SUBSET = TESTS / "data" / "mnist"
+# A 2,000 / 1,000 stratified MNIST subset, stored as npz so no file looks like the full set.
+SUBSET_NPZ = TESTS / "data" / "mnist-subset.npz"
 
 
 @dataclass
@@ -26,9 +27,18 @@ class Result:
 
 
 @pytest.fixture(scope="session")
-def mnist_dir() -> Path:
-    """The committed 2,000 / 1,000 stratified MNIST subset (IDX, gzipped)."""
-    return SUBSET
+def mnist_dir(tmp_path_factory) -> Path:
+    """The committed subset written out as the four standard gzipped IDX files, as users have them."""
+    import numpy as np
+
+    from scripts.make_test_subset import write_idx
+    from digitcam.train.data import IDX_FILES
+
+    folder = tmp_path_factory.mktemp("mnist")
+    with np.load(SUBSET_NPZ) as npz:
+        for key, stem in IDX_FILES.items():
+            write_idx(folder / f"{stem}.gz", npz[key])
+    return folder
 
 
 @pytest.fixture

@@ -15,17 +15,16 @@ RESULT_KEYS = {"name", "model", "format", "backend", "bytes", "load_ms", "first_
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory, shipped_models):
+def bench(tmp_path_factory, shipped_models, mnist_dir):
     import io
 
     from digitcam.cli import main
     from digitcam.environment import Environment
-    from tests.conftest import SUBSET
 
     out = tmp_path_factory.mktemp("bench")
     stdout, stderr = io.StringIO(), io.StringIO()
     status = main(["bench", "--models", str(shipped_models / "cnn.int8.tflite"), str(shipped_models / "cnn.onnx"),
-                   "--runs", "50", "--pipeline-frames", "12", "--out", str(out), "--data-dir", str(SUBSET)],
+                   "--runs", "50", "--pipeline-frames", "12", "--out", str(out), "--data-dir", str(mnist_dir)],
                   Environment(stdout=stdout, stderr=stderr, environ={}))
     assert status == 0, stderr.getvalue()
     return out, json.loads((out / "bench.json").read_text()), stdout.getvalue(), stderr.getvalue()

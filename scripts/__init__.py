@@ -1,0 +1,1 @@
+"""Maintenance scripts: the test subset, the shipped models, the model card."""

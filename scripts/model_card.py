@@ -13,12 +13,71 @@ from pathlib import Path
 
 import numpy as np
 
+from digitcam import atomic
+
+# The targets of the shipped models (issue 7), checked against the files on every run of this script.
+SINGLE_CNN_MIN = 0.9970
+ENSEMBLE_MIN = 0.9978
+INT8_MAX_DROP = 0.0005
+CNN_INT8_MAX_KB = 400
+ECE_MAX = 0.01
+
 
 def confusions(matrix: list[list[int]], top: int = 5) -> list[str]:
     m = np.array(matrix)
     np.fill_diagonal(m, 0)
     pairs = sorted(((int(m[i, j]), i, j) for i in range(10) for j in range(10) if m[i, j]), reverse=True)[:top]
     return [f"{i} read as {j} ({n}x)" for n, i, j in pairs]
+
+
+def command(metrics: dict) -> str:
+    """The `digitcam train` command line that produced a run, rebuilt from its recorded config."""
+    c = metrics["config"]
+    words = [f"digitcam train --arch {metrics['arch']} --epochs {c['epochs']} --seed {metrics['seed']}"]
+    if "members" in c:
+        words.append(f"--members {len(c['members'])}")
+        if set(c["members"]) != {"cnn"}:
+            words.append("--member-archs " + ",".join(c["members"]))
+    if c.get("elastic"):
+        words.append("--elastic")
+    if c.get("label_smoothing"):
+        words.append(f"--label-smoothing {c['label_smoothing']}")
+    return " ".join(words)
+
+
+def pct(x: float) -> str:
+    return f"{x * 100:.2f} %"
+
+
+def targets(manifest: dict, runs: list[Path]) -> list[str]:
+    """A met / missed line per target, from the runs' metrics and the manifest's measured artifacts."""
+    rows = ["", "## Targets", "", "| target | reached | met |", "|---|---|---|"]
+
+    def row(what: str, reached: str, met: bool) -> None:
+        rows.append(f"| {what} | {reached} | {'yes' if met else '**no**'} |")
+
+    floats = {}
+    for run in runs:
+        m = json.loads((run / "metrics.json").read_text())
+        floats[m["arch"]] = m["test_accuracy"]
+    if "cnn" in floats:
+        row(f"single CNN >= {pct(SINGLE_CNN_MIN)}", pct(floats['cnn']), floats["cnn"] >= SINGLE_CNN_MIN)
+    if "ensemble" in floats:
+        row(f"ensemble of three >= {pct(ENSEMBLE_MIN)}", pct(floats['ensemble']), floats["ensemble"] >= ENSEMBLE_MIN)
+    for e in manifest["artifacts"]:
+        arch = e["file"].split(".")[0]
+        if e["format"] != "tflite-int8" or arch not in floats:
+            continue
+        drop = floats[arch] - e["test_accuracy"]
+        row(f"{e['file']} within {INT8_MAX_DROP * 100:.2f} points of its float model",
+            f"{-drop * 100:+.2f} points", drop <= INT8_MAX_DROP + 1e-9)
+        if arch == "cnn":
+            kb = e["bytes"] / 1024
+            row(f"{e['file']} at most {CNN_INT8_MAX_KB} KB", f"{kb:.0f} KB", kb <= CNN_INT8_MAX_KB)
+    eces = [e["calibration"]["test_ece_after"] for e in manifest["artifacts"] if "calibration" in e]
+    if eces:
+        row(f"test ECE after temperature <= {pct(ECE_MAX)}", f"at most {pct(max(eces))}", max(eces) <= ECE_MAX)
+    return rows
 
 
 def main(models: Path, runs: list[Path]) -> str:
@@ -47,8 +106,7 @@ def main(models: Path, runs: list[Path]) -> str:
     for run in runs:
         m = json.loads((run / "metrics.json").read_text())
         c = m["config"]
-        lines.append(f"- `digitcam train --arch {m['arch']} --epochs {c['epochs']} --seed {m['seed']}"
-                     f"{' --members ' + str(len(c['members'])) if 'members' in c else ''}` (batch {c['batch_size']}, "
+        lines.append(f"- `{command(m)}` (batch {c['batch_size']}, "
                      f"AdamW lr {c['lr']} wd {c['weight_decay']}, {c['schedule']} schedule, augmentation "
                      f"{'on' if c['augment'] else 'off'}); {m['train_seconds'] / 60:.0f} min on this 2-core machine.")
     lines += ["", "## Artifacts", "",
@@ -60,6 +118,7 @@ def main(models: Path, runs: list[Path]) -> str:
                      f"{(e['test_accuracy'] or 0) * 100:.2f} % | {(e['agreement'] or 0) * 100:.2f} % | "
                      f"{e.get('temperature', 1.0):.3f} | {cal.get('test_ece_after', float('nan')) * 100:.2f} % | "
                      f"{'yes' if e['usable'] else 'no'} |")
+    lines += targets(manifest, runs)
     lines += ["", f"Default on the device: `{manifest.get('default', 'the best usable int8 file')}`.", "",
               "## Known weaknesses", ""]
     for run in runs:
@@ -77,5 +136,5 @@ def main(models: Path, runs: list[Path]) -> str:
 if __name__ == "__main__":
     folder = Path(sys.argv[1])
     card = main(folder, [Path(p) for p in sys.argv[2:]])
-    (folder / "MODEL_CARD.md").write_text(card)
+    atomic.write_text(folder / "MODEL_CARD.md", card)
     print(f"wrote {folder / 'MODEL_CARD.md'}")

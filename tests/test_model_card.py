@@ -1,0 +1,71 @@
+"""The model card is generated from the files it describes, and says plainly which targets are missed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scripts import model_card
+
+
+def _run(folder: Path, arch: str, accuracy: float, **config) -> Path:
+    folder.mkdir()
+    metrics = {
+        "arch": arch, "seed": 1, "parameters": 1000, "macs_per_image": 2_000_000, "epochs_run": 3,
+        "seconds_per_epoch": 10.0, "train_seconds": 30.0, "test_accuracy": accuracy,
+        "expected_calibration_error": 0.002, "per_class_accuracy": {str(d): accuracy for d in range(10)},
+        "confusion_matrix": [[5 if i == j else (1 if (i, j) == (9, 4) else 0) for j in range(10)] for i in range(10)],
+        "config": {"epochs": 3, "batch_size": 128, "lr": 0.002, "weight_decay": 0.004, "schedule": "cosine",
+                   "augment": True, "label_smoothing": 0.0, "elastic": False, **config},
+    }
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    return folder
+
+
+def _artifact(file: str, fmt: str, accuracy: float, kb: int) -> dict:
+    return {"file": file, "format": fmt, "bytes": kb * 1024, "test_accuracy": accuracy, "agreement": 0.999,
+            "usable": True, "temperature": 1.2, "calibration": {"test_ece_after": 0.003}}
+
+
+@pytest.fixture
+def card_inputs(tmp_path):
+    models = tmp_path / "models"
+    models.mkdir()
+    manifest = {"default": "cnn.int8.tflite", "artifacts": [
+        _artifact("cnn.int8.tflite", "tflite-int8", 0.9969, 337),
+        _artifact("ensemble.int8.tflite", "tflite-int8", 0.9960, 1010),
+    ]}
+    (models / "manifest.json").write_text(json.dumps(manifest))
+    runs = [_run(tmp_path / "cnn", "cnn", 0.9970),
+            _run(tmp_path / "ens", "ensemble", 0.9975, members=["cnn", "cnn", "resnet"], elastic=True,
+                 label_smoothing=0.1)]
+    return models, runs
+
+
+def test_targets_report_met_and_missed(card_inputs):
+    card = model_card.main(*card_inputs)
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in card.splitlines() if line.startswith("| ")}
+    assert rows["single CNN >= 99.70 %"].endswith("| yes |")
+    assert rows["ensemble of three >= 99.78 %"].endswith("| **no** |")
+    assert "-0.01 points" in rows["cnn.int8.tflite within 0.05 points of its float model"]
+    assert rows["ensemble.int8.tflite within 0.05 points of its float model"].endswith("| **no** |")
+    assert rows["cnn.int8.tflite at most 400 KB"].endswith("| yes |")
+    assert "9 read as 4 (1x)" in card
+
+
+def test_command_rebuilds_every_flag(card_inputs):
+    card = model_card.main(*card_inputs)
+    assert ("`digitcam train --arch ensemble --epochs 3 --seed 1 --members 3 --member-archs cnn,cnn,resnet "
+            "--elastic --label-smoothing 0.1`") in card
+    assert "`digitcam train --arch cnn --epochs 3 --seed 1`" in card
+
+
+def test_shipped_card_matches_the_manifest(shipped_models):
+    card = (shipped_models / "MODEL_CARD.md").read_text()
+    manifest = json.loads((shipped_models / "manifest.json").read_text())
+    for entry in manifest["artifacts"]:
+        line = next(row for row in card.splitlines() if row.startswith(f"| {entry['file']} |"))
+        assert f"{entry['test_accuracy'] * 100:.2f} %" in line
+    assert f"Default on the device: `{manifest['default']}`" in card

@@ -23,7 +23,7 @@ WORK_HEIGHT = 480
 
 @dataclass
 class DetectConfig:
-    min_height: int = 30          # px at WORK_HEIGHT: smaller blobs are noise or print
+    min_height: int = 14          # px at WORK_HEIGHT: a digit 1 cm tall on an A4 sheet that fills the frame
     max_height_share: float = 0.5  # of the frame height
     min_aspect: float = 0.08      # w / h: a "1" is thin
     max_aspect: float = 1.6
@@ -51,6 +51,7 @@ def _scale_for(gray: np.ndarray) -> float:
 
 
 SHEET_CONTRAST = 50  # grey levels between a sheet and the desk around it
+SHEET_EDGE = 6.0  # grey levels per pixel (quarter scale, blurred) across a sheet's edge; light falls off slower
 
 
 def paper_mask(gray: np.ndarray) -> np.ndarray:
@@ -64,7 +65,7 @@ def paper_mask(gray: np.ndarray) -> np.ndarray:
     small = cv2.resize(gray, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
     small = cv2.GaussianBlur(small, (5, 5), 0)
     _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     whole = np.full((h, w), 255, np.uint8)
     if not contours:
         return whole
@@ -76,8 +77,24 @@ def paper_mask(gray: np.ndarray) -> np.ndarray:
     inside, outside = small[mask > 0], small[mask == 0]
     if outside.size == 0 or float(np.median(inside)) - float(np.median(outside)) < SHEET_CONTRAST:
         return whole  # uneven light on one big sheet, not a sheet on a desk
+    if _edge_strength(small, sheet) < SHEET_EDGE:
+        return whole  # a soft boundary: light falling off across the page, not the page's edge
     mask = cv2.erode(mask, np.ones((3, 3), np.uint8), iterations=2)  # the edge band is shadow, not ink
     return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
+
+
+def _edge_strength(small: np.ndarray, contour: np.ndarray) -> float:
+    """Median brightness gradient along a contour, leaving out where it runs along the frame border."""
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3) / 8
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3) / 8
+    points = contour.reshape(-1, 2)
+    h, w = small.shape
+    inner = points[(points[:, 0] > 1) & (points[:, 0] < w - 2) & (points[:, 1] > 1) & (points[:, 1] < h - 2)]
+    if len(inner) == 0:
+        return 0.0
+    # The step sits within a pixel or two of the Otsu boundary; take the strongest response there.
+    magnitude = cv2.dilate(np.hypot(gx, gy), np.ones((3, 3), np.uint8))
+    return float(np.median(magnitude[inner[:, 1], inner[:, 0]]))
 
 
 THIN = 0.3  # w / h below which a blob may be solid ink (a "1")
@@ -121,7 +138,7 @@ def ink_mask(gray: np.ndarray, config: DetectConfig) -> np.ndarray:
     mask = cv2.subtract(mask, _lines(mask))
     mask &= paper_mask(gray)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
 
 
 def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:

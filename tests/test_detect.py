@@ -95,3 +95,43 @@ def test_digits_from_another_hand_in_coloured_ink(recognizer, ink, font):
         _, got = read(image, recognizer)
         exact += got == number
     assert exact >= 7
+
+
+def _write(digits: np.ndarray, height: int, light: np.ndarray | None = None, gap: float = 1.3) -> np.ndarray:
+    """MNIST test handwriting (not the generator's glyphs) in dark ink on a 640x480 page."""
+    page = np.full((480, 640), 230.0, np.float32)
+    x = 60
+    for digit in digits:
+        g = cv2.resize(digit, (height, height), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        page[200:200 + height, x:x + height] -= 195 * np.clip(g, 0, 1)
+        x += int(height * gap)
+    if light is not None:
+        page *= light
+    rng = np.random.default_rng(0)
+    return np.clip(page + rng.normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+
+
+def test_light_falling_off_across_the_page_is_not_mistaken_for_a_desk(small_mnist, recognizer):
+    """A lamp on one side: the far end of the page is as dark as a desk, but has no edge."""
+    digits, labels = small_mnist.x_test[:5], small_mnist.y_test[:5]
+    light = np.linspace(1.0, 0.35, 640)[None, :]
+    page = _write(digits, 80, light)
+    assert detect.paper_mask(page).all()
+    _, number = read(page, recognizer)
+    assert number == "".join(map(str, labels))
+    # A real sheet on a desk is still found as the sheet.
+    sheet = np.full((480, 640), 70, np.uint8)
+    sheet[40:440, 100:540] = 225
+    mask = detect.paper_mask(sheet)
+    assert not mask[:, :90].any() and mask[200:280, 250:400].all()
+
+
+def test_small_digits_as_a_distant_camera_sees_them(small_mnist, recognizer):
+    """Digits about 16 px tall (1 cm on a sheet filling a 480-line frame), pen strokes 1-2 px wide."""
+    found = right = 0
+    for start in range(0, 60, 6):
+        digits, labels = small_mnist.x_test[start:start + 6], small_mnist.y_test[start:start + 6]
+        boxes, number = read(_write(digits, 23, gap=2.0), recognizer)
+        found += len(boxes) == 6
+        right += number == "".join(map(str, labels))
+    assert found >= 9 and right >= 8

@@ -131,3 +131,9 @@ def test_mirrored_strategy_trains_on_the_devices_there_are(cli, tmp_path):
                  "--out", tmp_path)
     assert result.status == 0, result.stderr
     assert (tmp_path / "cnn.keras").is_file()
+
+
+@pytest.mark.parametrize("schedule,start", [("cosine", 15), ("plateau", 0)])
+def test_early_stopping_waits_for_the_second_half_of_a_cosine_schedule(schedule, start):
+    callback = fitting.early_stopping(fitting.FitConfig(epochs=30, schedule=schedule, patience=8))
+    assert (callback.start_from_epoch, callback.patience, callback.monitor) == (start, 8, "val_accuracy")

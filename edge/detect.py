@@ -97,6 +97,7 @@ def _edge_strength(small: np.ndarray, contour: np.ndarray) -> float:
     return float(np.median(magnitude[inner[:, 1], inner[:, 0]]))
 
 
+DARK_BACKGROUND = 100  # median grey below which light ink on a dark ground is also looked for
 THIN = 0.3  # w / h below which a blob may be solid ink (a "1")
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 
@@ -185,6 +186,31 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
         return []
     scale = _scale_for(gray)
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    found = _find(work, config, roi is None)
+    if _maybe_light_ink(work):
+        # Chalk on a board, a white-on-black drawing, or a small sheet on a dark desk: whichever
+        # polarity yields more digits wins, so a sheet on a desk keeps reading as it did.
+        light = _find(255 - work, config, roi is None)
+        if len(light[0]) > len(found[0]):
+            found = light
+    boxes, mask, ink_source = found
+    detections = []
+    for x, y, w, h in boxes:
+        ink = _ink_crop(ink_source, mask, (x, y, w, h))
+        box = (int(x / scale) + ox, int(y / scale) + oy, int(round(w / scale)), int(round(h / scale)))
+        detections.append(Detection(box, ink))
+    return reading_order(detections)
+
+
+def _maybe_light_ink(gray: np.ndarray) -> bool:
+    """A dark ground whose outliers are brighter than it, not darker (dim paper has dark outliers)."""
+    sample = gray[::4, ::4]
+    low, median, high = np.percentile(sample, (0.5, 50, 99.5))
+    return bool(median < DARK_BACKGROUND and high - median > median - low)
+
+
+def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool) -> tuple[list[Box], np.ndarray, np.ndarray]:
+    """Digit boxes for dark ink on a light ground in a work-scale grey image, with the ink mask."""
     mask = ink_mask(work, config)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
@@ -193,7 +219,7 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
              if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
-    max_height = config.max_height_share * (frame_h if roi is None else max(frame_h, WORK_HEIGHT))
+    max_height = config.max_height_share * (frame_h if whole_frame else max(frame_h, WORK_HEIGHT))
     found = []
     for x, y, w, h, area in boxes:
         if not config.min_height * min(1.0, frame_h / WORK_HEIGHT * 2) <= h <= max_height:
@@ -205,15 +231,10 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
         if density < config.min_density or (density > config.max_density and w / h > THIN):
             continue
         m = config.border_margin
-        if roi is None and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):
+        if whole_frame and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):
             continue  # cut off by the frame edge: cannot be read whole
         found.append((x, y, w, h))
-    detections = []
-    for x, y, w, h in found:
-        ink = _ink_crop(work, mask, (x, y, w, h))
-        box = (int(x / scale) + ox, int(y / scale) + oy, int(round(w / scale)), int(round(h / scale)))
-        detections.append(Detection(box, ink))
-    return reading_order(detections)
+    return found, mask, work
 
 
 def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box) -> np.ndarray:

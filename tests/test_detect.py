@@ -135,3 +135,26 @@ def test_small_digits_as_a_distant_camera_sees_them(small_mnist, recognizer):
         found += len(boxes) == 6
         right += number == "".join(map(str, labels))
     assert found >= 9 and right >= 8
+
+
+@pytest.mark.parametrize("ground,ink", [(0, 255), ((40, 60, 45), (220, 225, 220))], ids=["white-on-black", "chalk"])
+def test_light_digits_on_a_dark_ground(small_mnist, recognizer, ground, ink):
+    """A saved white-on-black drawing (MNIST's own polarity) or chalk on a board."""
+    digits, labels = small_mnist.x_test[10:15], small_mnist.y_test[10:15]
+    image = np.zeros((300, 600, 3), np.uint8)
+    image[:] = ground
+    row = np.hstack([cv2.resize(d, (100, 100)) for d in digits])
+    image[100:200, 50:550][row > 80] = ink
+    _, number = read(image, recognizer)
+    assert number == "".join(map(str, labels))
+
+
+def test_a_small_sheet_on_a_dark_desk_still_reads_dark_ink(small_mnist, recognizer):
+    digits, labels = small_mnist.x_test[20:23], small_mnist.y_test[20:23]
+    frame = np.full((480, 640), 55, np.uint8)
+    frame[150:330, 180:460] = 225
+    for k, digit in enumerate(digits):
+        g = cv2.resize(digit, (70, 70), interpolation=cv2.INTER_CUBIC)
+        frame[205:275, 200 + 85 * k:270 + 85 * k] = np.minimum(frame[205:275, 200 + 85 * k:270 + 85 * k], 255 - g)
+    _, number = read(frame, recognizer)
+    assert number == "".join(map(str, labels))

@@ -54,12 +54,13 @@ SHEET_CONTRAST = 50  # grey levels between a sheet and the desk around it
 SHEET_EDGE = 6.0  # grey levels per pixel (quarter scale, blurred) across a sheet's edge; light falls off slower
 
 
-def paper_mask(gray: np.ndarray) -> np.ndarray:
+def paper_mask(gray: np.ndarray, color: np.ndarray | None = None) -> np.ndarray:
     """The sheet: the largest bright region, holes (the writing) filled, edge trimmed.
 
     Ink is looked for only inside it, so the sheet's own edge against the desk and
     whatever lies on the desk are never read. When no distinct sheet shows (the
-    camera sees only paper), the whole frame counts.
+    camera sees only paper, or the darker part is the same paper in a shadow, as the
+    BGR `color` frame tells), the whole frame counts.
     """
     h, w = gray.shape
     small = cv2.resize(gray, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
@@ -79,8 +80,30 @@ def paper_mask(gray: np.ndarray) -> np.ndarray:
         return whole  # uneven light on one big sheet, not a sheet on a desk
     if _edge_strength(small, sheet) < SHEET_EDGE:
         return whole  # a soft boundary: light falling off across the page, not the page's edge
-    mask = cv2.erode(mask, np.ones((3, 3), np.uint8), iterations=2)  # the edge band is shadow, not ink
+    if color is not None and _same_paper_in_shadow(cv2.resize(color, (w // 4, h // 4), interpolation=cv2.INTER_AREA),
+                                                   small, mask):
+        return whole
+    # The band along the edge is shadow, and the adaptive threshold marks up to half its
+    # neighbourhood (block // 2 px, 4 px here at quarter scale) beyond a step as ink.
+    mask = cv2.erode(mask, np.ones((3, 3), np.uint8), iterations=4)
     return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
+
+
+SHADOW_MIN_LIGHT = 0.3  # a shadow leaves paper at least this bright; a dark desk is darker
+SHADOW_MAX_TINT = 0.03  # chromaticity difference between lit and shadowed paper (one light, one paper)
+
+
+def _same_paper_in_shadow(color: np.ndarray, gray: np.ndarray, sheet: np.ndarray) -> bool:
+    """Whether the darker region has the lit paper's colour: a shadow (of a hand, a phone) on the
+    sheet rather than a desk, which is darker still or of another colour (wood, laminate)."""
+    inside, outside = sheet > 0, sheet == 0
+    ratio = float(np.median(gray[outside])) / max(1.0, float(np.median(gray[inside])))
+    if ratio < SHADOW_MIN_LIGHT:
+        return False
+    pixels = color.reshape(-1, 3).astype(np.float32)
+    chroma = pixels / (pixels.sum(axis=1, keepdims=True) + 1.0)
+    tint = np.abs(np.median(chroma[inside.ravel()], axis=0) - np.median(chroma[outside.ravel()], axis=0))
+    return bool(tint.max() < SHADOW_MAX_TINT)
 
 
 def _edge_strength(small: np.ndarray, contour: np.ndarray) -> float:
@@ -123,7 +146,7 @@ def _lines(mask: np.ndarray) -> np.ndarray:
     return cv2.resize(lines, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_NEAREST)
 
 
-def ink_mask(gray: np.ndarray, config: DetectConfig) -> np.ndarray:
+def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = None) -> np.ndarray:
     """Binary mask of pen strokes: darker than the neighbourhood, minus long straight lines."""
     # A box-filter mean is several times cheaper than a Gaussian one and as good for ink on paper.
     smooth = cv2.GaussianBlur(gray, (5, 5), 0)  # sensor noise and paper grain
@@ -137,7 +160,7 @@ def ink_mask(gray: np.ndarray, config: DetectConfig) -> np.ndarray:
     wide = cv2.resize(wide, (w, h), interpolation=cv2.INTER_LINEAR)
     mask |= cv2.compare(smooth, cv2.subtract(wide, config.offset), cv2.CMP_LT)
     mask = cv2.subtract(mask, _lines(mask))
-    mask &= paper_mask(gray)
+    mask &= paper_mask(gray, color)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
 
@@ -178,15 +201,17 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
     """Every digit-like ink blob in `frame` (or in `roi`), in reading order."""
     config = config or DetectConfig()
     gray = to_gray(frame)
+    color = frame if frame.ndim == 3 and frame.shape[2] == 3 else None
     ox, oy = 0, 0
     if roi is not None:
         x, y, w, h = roi
         gray, ox, oy = gray[y:y + h, x:x + w], x, y
+        color = None if color is None else color[y:y + h, x:x + w]
     if gray.size == 0:
         return []
     scale = _scale_for(gray)
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    found = _find(work, config, roi is None)
+    found = _find(work, config, roi is None, color)
     if _maybe_light_ink(work):
         # Chalk on a board, a white-on-black drawing, or a small sheet on a dark desk: whichever
         # polarity yields more digits wins, so a sheet on a desk keeps reading as it did.
@@ -209,9 +234,10 @@ def _maybe_light_ink(gray: np.ndarray) -> bool:
     return bool(median < DARK_BACKGROUND and high - median > median - low)
 
 
-def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool) -> tuple[list[Box], np.ndarray, np.ndarray]:
+def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
+          color: np.ndarray | None = None) -> tuple[list[Box], np.ndarray, np.ndarray]:
     """Digit boxes for dark ink on a light ground in a work-scale grey image, with the ink mask."""
-    mask = ink_mask(work, config)
+    mask = ink_mask(work, config, color)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
     min_part = max(5, config.min_height // 4)

@@ -158,3 +158,26 @@ def test_a_small_sheet_on_a_dark_desk_still_reads_dark_ink(small_mnist, recogniz
         frame[205:275, 200 + 85 * k:270 + 85 * k] = np.minimum(frame[205:275, 200 + 85 * k:270 + 85 * k], 255 - g)
     _, number = read(frame, recognizer)
     assert number == "".join(map(str, labels))
+
+
+def _sheet_with_shadow_or_desk(small_mnist, side: tuple[int, int, int]) -> tuple[np.ndarray, str]:
+    """Digits on lit paper and on the left third, which is either the paper in a shadow or a desk."""
+    digits, labels = small_mnist.x_test[30:34], small_mnist.y_test[30:34]
+    frame = np.full((480, 640, 3), 226, np.float32)
+    frame[:, :200] = side
+    for k, digit in enumerate(digits):
+        g = cv2.resize(digit, (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32)[..., None] / 255
+        x = 40 + 160 * k
+        frame[200:270, x:x + 70] = frame[200:270, x:x + 70] * (1 - g) + 25 * g
+    frame = np.clip(frame + np.random.default_rng(2).normal(0, 3, frame.shape), 0, 255).astype(np.uint8)
+    return frame, "".join(map(str, labels))
+
+
+def test_digits_in_a_shadow_on_the_sheet_are_read(small_mnist, recognizer):
+    frame, number = _sheet_with_shadow_or_desk(small_mnist, (100, 100, 100))  # the same paper, 45 % as lit
+    assert read(frame, recognizer)[1] == number
+
+
+def test_a_wooden_desk_beside_the_sheet_is_not_read(small_mnist, recognizer):
+    frame, number = _sheet_with_shadow_or_desk(small_mnist, (60, 110, 165))
+    assert read(frame, recognizer)[1] == number[1:]  # the digit on the desk is left out

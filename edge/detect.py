@@ -54,38 +54,57 @@ SHEET_CONTRAST = 50  # grey levels between a sheet and the desk around it
 SHEET_EDGE = 6.0  # grey levels per pixel (quarter scale, blurred) across a sheet's edge; light falls off slower
 
 
-def paper_mask(gray: np.ndarray, color: np.ndarray | None = None) -> np.ndarray:
-    """The sheet: the largest bright region, holes (the writing) filled, edge trimmed.
+@dataclass
+class Sheet:
+    """A distinct bright sheet in a quarter-scale, blurred grey image."""
 
-    Ink is looked for only inside it, so the sheet's own edge against the desk and
+    small: np.ndarray  # the quarter-scale image
+    mask: np.ndarray  # the sheet's convex hull, filled
+    solidity: float  # the share of the hull that is bright: paper with writing on it is mostly bright
+
+
+def find_sheet(gray: np.ndarray) -> Sheet | None:
+    """The largest bright region, if it stands out from its surroundings by a sharp edge."""
+    h, w = gray.shape
+    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    sheet = max(contours, key=cv2.contourArea)
+    if not 0.1 * small.size <= cv2.contourArea(sheet) <= 0.97 * small.size:
+        return None
+    mask = np.zeros_like(small)
+    cv2.drawContours(mask, [cv2.convexHull(sheet)], -1, 255, thickness=cv2.FILLED)
+    inside, outside = small[mask > 0], small[mask == 0]
+    if outside.size == 0 or float(np.median(inside)) - float(np.median(outside)) < SHEET_CONTRAST:
+        return None  # uneven light on one big sheet, not a sheet on a desk
+    if _edge_strength(small, sheet) < SHEET_EDGE:
+        return None  # a soft boundary: light falling off across the page, not the page's edge
+    return Sheet(small, mask, float(np.count_nonzero(bright[mask > 0])) / max(1, np.count_nonzero(mask)))
+
+
+def paper_mask(gray: np.ndarray, color: np.ndarray | None = None) -> np.ndarray:
+    """Where to look for ink: the sheet, its edge trimmed, or the whole frame.
+
+    Ink is looked for only inside a sheet, so its own edge against the desk and
     whatever lies on the desk are never read. When no distinct sheet shows (the
     camera sees only paper, or the darker part is the same paper in a shadow, as the
     BGR `color` frame tells), the whole frame counts.
     """
     h, w = gray.shape
-    small = cv2.resize(gray, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (5, 5), 0)
-    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     whole = np.full((h, w), 255, np.uint8)
-    if not contours:
+    sheet = find_sheet(gray)
+    if sheet is None:
         return whole
-    sheet = max(contours, key=cv2.contourArea)
-    if cv2.contourArea(sheet) < 0.2 * small.size or cv2.contourArea(sheet) > 0.97 * small.size:
-        return whole
-    mask = np.zeros_like(small)
-    cv2.drawContours(mask, [cv2.convexHull(sheet)], -1, 255, thickness=cv2.FILLED)
-    inside, outside = small[mask > 0], small[mask == 0]
-    if outside.size == 0 or float(np.median(inside)) - float(np.median(outside)) < SHEET_CONTRAST:
-        return whole  # uneven light on one big sheet, not a sheet on a desk
-    if _edge_strength(small, sheet) < SHEET_EDGE:
-        return whole  # a soft boundary: light falling off across the page, not the page's edge
-    if color is not None and _same_paper_in_shadow(cv2.resize(color, (w // 4, h // 4), interpolation=cv2.INTER_AREA),
-                                                   small, mask):
+    small = sheet.small
+    if color is not None and _same_paper_in_shadow(
+            cv2.resize(color, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA), small, sheet.mask):
         return whole
     # The band along the edge is shadow, and the adaptive threshold marks up to half its
     # neighbourhood (block // 2 px, 4 px here at quarter scale) beyond a step as ink.
-    mask = cv2.erode(mask, np.ones((3, 3), np.uint8), iterations=4)
+    mask = cv2.erode(sheet.mask, np.ones((3, 3), np.uint8), iterations=4)
     return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
 
 
@@ -211,14 +230,9 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
         return []
     scale = _scale_for(gray)
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    found = _find(work, config, roi is None, color)
-    if _maybe_light_ink(work):
-        # Chalk on a board, a white-on-black drawing, or a small sheet on a dark desk: whichever
-        # polarity yields more digits wins, so a sheet on a desk keeps reading as it did.
-        light = _find(255 - work, config, roi is None)
-        if len(light[0]) > len(found[0]):
-            found = light
-    boxes, mask, ink_source = found
+    if light_ink(work):
+        work, color = 255 - work, None  # from here on, dark ink on a light ground
+    boxes, mask, ink_source = _find(work, config, roi is None, color)
     detections = []
     for x, y, w, h in boxes:
         ink = _ink_crop(ink_source, mask, (x, y, w, h))
@@ -227,11 +241,20 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
     return reading_order(detections)
 
 
-def _maybe_light_ink(gray: np.ndarray) -> bool:
-    """A dark ground whose outliers are brighter than it, not darker (dim paper has dark outliers)."""
-    sample = gray[::4, ::4]
-    low, median, high = np.percentile(sample, (0.5, 50, 99.5))
-    return bool(median < DARK_BACKGROUND and high - median > median - low)
+SHEET_SOLIDITY = 0.8  # a sheet is mostly bright inside its outline; a bright digit's outline is not
+
+
+def light_ink(gray: np.ndarray) -> bool:
+    """Light strokes on a dark ground: chalk on a board, a white-on-black drawing.
+
+    The ground is dark and what stands out is brighter than it (dim paper stands out by
+    darker ink instead), and the bright part is not a solid sheet lying on a dark desk.
+    """
+    low, median, high = np.percentile(gray[::4, ::4], (0.5, 50, 99.5))
+    if not (median < DARK_BACKGROUND and high - median > median - low):
+        return False
+    sheet = find_sheet(gray)
+    return sheet is None or sheet.solidity < SHEET_SOLIDITY
 
 
 def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,

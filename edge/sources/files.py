@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from digitcam.edge.sources.base import Frame, Source
 from digitcam.errors import DataError
@@ -16,12 +17,49 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".p
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg"}
 
 
-def read_image(path: Path):
-    """Decode one image; None (with a warning) when it is not a readable image."""
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+# Formats that may carry transparency; JPEG never does, and only IMREAD_COLOR applies its EXIF rotation.
+ALPHA_SUFFIXES = {".png", ".webp", ".tif", ".tiff"}
+
+
+def read_image(path: Path) -> np.ndarray | None:
+    """Decode one image as 8-bit BGR; None (with a warning) when it is not a readable image.
+
+    A drawing saved with a transparent background keeps its strokes: it is laid on a
+    ground that contrasts with them (white under dark strokes, black under light ones).
+    """
+    if Path(path).suffix.lower() not in ALPHA_SUFFIXES:
+        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    else:
+        image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+        if image is not None:
+            image = _to_bgr8(image)
     if image is None:
         log.warning("%s: not a readable image, skipped", path)
     return image
+
+
+def _to_bgr8(image: np.ndarray) -> np.ndarray:
+    if image.dtype == np.uint16:
+        image = (image >> 8).astype(np.uint8)
+    elif image.dtype != np.uint8:
+        image = cv2.normalize(image, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return flatten_alpha(image)
+    return image
+
+
+def flatten_alpha(bgra: np.ndarray) -> np.ndarray:
+    """Composite a BGRA image over white or black, whichever contrasts with its opaque pixels."""
+    alpha = bgra[..., 3:].astype(np.float32) / 255
+    bgr = bgra[..., :3].astype(np.float32)
+    if float(alpha.min()) >= 1.0:
+        return np.ascontiguousarray(bgra[..., :3])
+    luma = bgr.mean(axis=2, keepdims=True)
+    weight = float(alpha.sum())
+    ground = 255.0 if weight == 0 or float((luma * alpha).sum()) / weight < 128 else 0.0
+    return np.clip(bgr * alpha + ground * (1 - alpha), 0, 255).astype(np.uint8)
 
 
 class ImageFolder(Source):

@@ -165,19 +165,38 @@ def _lines(mask: np.ndarray) -> np.ndarray:
     return cv2.resize(lines, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_NEAREST)
 
 
-def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = None) -> np.ndarray:
-    """Binary mask of pen strokes: darker than the neighbourhood, minus long straight lines."""
-    # A box-filter mean is several times cheaper than a Gaussian one and as good for ink on paper.
+FLAT_KERNEL = WORK_HEIGHT // 8 + 1  # px at work scale: wider than any pen or marker stroke
+PAPER_LEVEL = 220.0
+
+
+def flatten(gray: np.ndarray) -> np.ndarray:
+    """The page with its light divided out: paper at one level in light and shadow, ink kept.
+
+    A grey closing wider than any stroke wipes out the ink but keeps the light, shadow edges
+    included (a closing leaves steps and ramps as they are), so dividing by it leaves only
+    what is darker than the paper around it.
+    """
     smooth = cv2.GaussianBlur(gray, (5, 5), 0)  # sensor noise and paper grain
-    mask = cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+    light = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (FLAT_KERNEL, FLAT_KERNEL)))
+    flat = smooth.astype(np.float32) * (PAPER_LEVEL / np.maximum(light, 1).astype(np.float32))
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = None,
+             flat: np.ndarray | None = None) -> np.ndarray:
+    """Binary mask of pen strokes: darker than the paper around them, minus long straight lines."""
+    flat = flatten(gray) if flat is None else flat
+    # A box-filter mean is several times cheaper than a Gaussian one and as good for ink on paper.
+    mask = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
                                  config.block, config.offset)
     # Strokes wider than the neighbourhood (a marker, a big digit) come out hollow above; the same
     # test against a 4x wider neighbourhood, still per pixel, fills them without blurring thin ones.
     h, w = gray.shape
-    wide = cv2.blur(cv2.resize(smooth, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA),
+    wide = cv2.blur(cv2.resize(flat, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA),
                     (config.block, config.block))
     wide = cv2.resize(wide, (w, h), interpolation=cv2.INTER_LINEAR)
-    mask |= cv2.compare(smooth, cv2.subtract(wide, config.offset), cv2.CMP_LT)
+    mask |= cv2.compare(flat, cv2.subtract(wide, config.offset), cv2.CMP_LT)
     mask = cv2.subtract(mask, _lines(mask))
     mask &= paper_mask(gray, color)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
@@ -260,7 +279,8 @@ def light_ink(gray: np.ndarray) -> bool:
 def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
           color: np.ndarray | None = None) -> tuple[list[Box], np.ndarray, np.ndarray]:
     """Digit boxes for dark ink on a light ground in a work-scale grey image, with the ink mask."""
-    mask = ink_mask(work, config, color)
+    flat = flatten(work)
+    mask = ink_mask(work, config, color, flat)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
     min_part = max(5, config.min_height // 4)
@@ -283,7 +303,7 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         if whole_frame and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):
             continue  # cut off by the frame edge: cannot be read whole
         found.append((x, y, w, h))
-    return found, mask, work
+    return found, mask, flat
 
 
 def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box) -> np.ndarray:

@@ -181,3 +181,18 @@ def test_digits_in_a_shadow_on_the_sheet_are_read(small_mnist, recognizer):
 def test_a_wooden_desk_beside_the_sheet_is_not_read(small_mnist, recognizer):
     frame, number = _sheet_with_shadow_or_desk(small_mnist, (60, 110, 165))
     assert read(frame, recognizer)[1] == number[1:]  # the digit on the desk is left out
+
+
+@pytest.mark.parametrize("softness", [3, 12])
+def test_a_shadow_edge_across_the_writing(small_mnist, recognizer, softness):
+    """A hand's or phone's shadow whose edge runs through a digit: the edge is not ink."""
+    digits, labels = small_mnist.x_test[50:54], small_mnist.y_test[50:54]
+    page = np.full((480, 640), 228.0, np.float32)
+    for k, digit in enumerate(digits):
+        g = cv2.resize(digit, (70, 70), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        page[200:270, 90 + 110 * k:160 + 110 * k] -= 195 * g
+    shade = np.zeros_like(page)
+    cv2.fillPoly(shade, [np.array([[0, 0], [300, 0], [180, 480], [0, 480]])], 1.0)
+    page *= 1 - 0.55 * cv2.GaussianBlur(shade, (0, 0), softness)
+    frame = np.clip(page + np.random.default_rng(4).normal(0, 3, page.shape), 0, 255).astype(np.uint8)
+    assert read(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR), recognizer)[1] == "".join(map(str, labels))

@@ -1,0 +1,165 @@
+"""Read MNIST *test* handwriting laid out under conditions the synthetic camera does not make.
+
+A second, independent generator: pencil, sticky notes, red ink, markers, fine pens, light
+falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, hard and
+soft shadows, a hand at the edge, a wooden desk, light ink on a dark ground. Prints, per
+condition, how many pages were read exactly. Needs the full MNIST test set.
+
+    python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+PAPER = np.array((228, 232, 235), np.float32)
+INK = np.array((35, 30, 30), np.float32)
+Page = tuple[np.ndarray, str]
+
+
+def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, height: tuple[int, int] = (60, 100),
+          count: tuple[int, int] = (2, 6), paper=PAPER, ink=INK, spacing: float = 1.25,
+          stroke: Callable[[np.ndarray, int], np.ndarray] | None = None, cells: bool = False,
+          underline: bool = False) -> tuple[np.ndarray, np.ndarray, str]:
+    """A 640x480 float page with a row of handwritten digits; returns the page, ink alpha and truth."""
+    h, w = 480, 640
+    n = int(rng.integers(*count))
+    size = int(rng.integers(*height))
+    pick = rng.integers(0, len(labels), n)
+    alpha = np.zeros((h, w), np.float32)
+    pitch = int(size * spacing)
+    x0, y0 = (w - pitch * n) // 2, (h - size) // 2
+    for k, index in enumerate(pick):
+        glyph = cv2.resize(images[index], (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        if stroke is not None:
+            glyph = stroke(glyph, size)
+        x, y = x0 + k * pitch, y0 + int(rng.integers(-5, 6))
+        alpha[y:y + size, x:x + size] = np.maximum(alpha[y:y + size, x:x + size], np.clip(glyph, 0, 1))
+        if cells:
+            cv2.rectangle(alpha, (x - 6, y - 8), (x + size + 6, y + size + 8), 0.8, 2)
+    if underline:
+        cv2.line(alpha, (x0 - 10, y0 + size + 8), (x0 + pitch * n, y0 + size + 12), 0.9, 3)
+    page = np.ones((h, w, 3), np.float32) * paper
+    page = page * (1 - alpha[..., None]) + np.asarray(ink, np.float32) * alpha[..., None]
+    return page, alpha, "".join(str(int(labels[i])) for i in pick)
+
+
+def finish(page: np.ndarray, rng: np.random.Generator, noise: float = 3.0) -> np.ndarray:
+    return np.clip(page + rng.normal(0, noise, page.shape), 0, 255).astype(np.uint8)
+
+
+def shadow(page: np.ndarray, rng: np.random.Generator, softness: float) -> np.ndarray:
+    top, bottom = int(rng.integers(200, 420)), int(rng.integers(150, 380))
+    mask = np.zeros(page.shape[:2], np.float32)
+    cv2.fillPoly(mask, [np.array([[0, 0], [top, 0], [bottom, 480], [0, 480]])], 1.0)
+    return page * (1 - 0.55 * cv2.GaussianBlur(mask, (0, 0), softness))[..., None]
+
+
+def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np.random.Generator], Page]]:
+    def plain(**kw):
+        def make(rng):
+            page, _, truth = write(rng, images, labels, **kw)
+            return finish(page, rng), truth
+        return make
+
+    def then(effect, **kw):
+        def make(rng):
+            page, _, truth = write(rng, images, labels, **kw)
+            return effect(page, rng), truth
+        return make
+
+    def jpeg(page, rng):
+        ok, data = cv2.imencode(".jpg", finish(page, rng), [cv2.IMWRITE_JPEG_QUALITY, 25])
+        return cv2.imdecode(data, cv2.IMREAD_COLOR)
+
+    def tilt(page, rng):
+        turn = cv2.getRotationMatrix2D((320, 240), float(rng.uniform(-18, 18)), 1.0)
+        return finish(cv2.warpAffine(page, turn, (640, 480), borderValue=tuple(map(float, PAPER))), rng)
+
+    def falloff(page, rng):
+        return finish(page * np.linspace(1.0, 0.35, 640)[None, :, None] * np.linspace(0.85, 1.05, 480)[:, None, None],
+                      rng)
+
+    def hand(page, rng):
+        cv2.ellipse(page, (600, 470), (160, 90), -30, 0, 360, (120, 140, 170), -1)
+        return finish(cv2.GaussianBlur(page, (0, 0), 0.8), rng)
+
+    def desk(page, rng):
+        page[:, :50] = page[:, 590:] = (60, 110, 165)
+        frame = finish(page, rng)
+        cv2.putText(frame, "4", (5, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, (20, 40, 60), 5)  # print on a desk object
+        return frame
+
+    def chalk(rng):
+        _, alpha, truth = write(rng, images, labels)
+        board = np.ones((480, 640, 3), np.float32) * (40, 60, 45)
+        return finish(board * (1 - alpha[..., None]) + 220 * alpha[..., None], rng), truth
+
+    marker = lambda g, size: cv2.dilate(g, np.ones((max(3, size // 12),) * 2, np.uint8))  # noqa: E731
+    fine = lambda g, size: np.clip((g - 0.7) * 4, 0, 1)  # noqa: E731
+    return {
+        "plain": plain(),
+        "pencil": plain(ink=PAPER - 75),
+        "sticky note": plain(paper=(110, 225, 250), ink=(120, 40, 20)),
+        "red ink": plain(ink=(40, 40, 190)),
+        "marker": plain(stroke=marker),
+        "fine pen": plain(stroke=fine),
+        "light falls off": then(falloff),
+        "dim room": then(lambda p, rng: finish(p * 0.3, rng, noise=8)),
+        "out of focus": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 2.5)),
+        "jpeg 25": then(jpeg),
+        "tilted": then(tilt),
+        "small (13-18 px)": plain(height=(18, 26), count=(4, 5), spacing=1.6),
+        "big, alone": plain(height=(300, 301), count=(1, 2)),
+        "in cells": plain(cells=True, height=(60, 80)),
+        "underlined": plain(underline=True, height=(60, 80)),
+        "hard shadow": then(lambda p, rng: finish(shadow(p, rng, 3), rng)),
+        "soft shadow": then(lambda p, rng: finish(shadow(p, rng, 15), rng)),
+        "hand at the edge": then(hand),
+        "wooden desk": then(desk, height=(60, 80), count=(2, 5)),
+        "chalk": chalk,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--model", default=None, help="model file (default: the runtime's choice)")
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    from digitcam.edge import detect
+    from digitcam.edge.backends import open_backend
+    from digitcam.edge.discovery import find_model
+    from digitcam.edge.preprocess import to_mnist
+    from digitcam.edge.recognizer import Recognizer
+    from digitcam.train.data import load_test
+
+    images, labels = load_test(args.data_dir)
+    choice = find_model(args.model)
+    recognizer = Recognizer(open_backend(choice.path, choice.backend), choice.temperature)
+    print(f"{'condition':18s} {'pages read exactly':>20s}")
+    total = 0
+    table = conditions(images, labels)
+    for name, make in table.items():
+        rng = np.random.default_rng(args.seed)
+        exact = 0
+        for _ in range(args.pages):
+            frame, truth = make(rng)
+            found = detect.find_digits(frame)
+            got = "".join(str(p.digit) for p in recognizer.predict([to_mnist(d.ink, light_ink=True) for d in found]))
+            exact += got == truth
+        total += exact
+        print(f"{name:18s} {exact:>14d} / {args.pages}")
+    print(f"{'all':18s} {total:>14d} / {args.pages * len(table)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

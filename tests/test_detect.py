@@ -196,3 +196,13 @@ def test_a_shadow_edge_across_the_writing(small_mnist, recognizer, softness):
     page *= 1 - 0.55 * cv2.GaussianBlur(shade, (0, 0), softness)
     frame = np.clip(page + np.random.default_rng(4).normal(0, 3, page.shape), 0, 255).astype(np.uint8)
     assert read(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR), recognizer)[1] == "".join(map(str, labels))
+
+
+def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsys):
+    from scripts import stress_detection
+
+    assert stress_detection.main(["--pages", "2", "--data-dir", str(mnist_dir), "--model", str(shipped_models)]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert len(rows) == 2 + len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
+    read, pages = (int(n) for n in rows[-1].split()[-3::2])
+    assert pages == 2 * (len(rows) - 2) and read >= 0.75 * pages

@@ -23,7 +23,7 @@ WORK_HEIGHT = 480
 
 @dataclass
 class DetectConfig:
-    min_height: int = 14          # px at WORK_HEIGHT: a digit 1 cm tall on an A4 sheet that fills the frame
+    min_height: int = 12          # px at WORK_HEIGHT: under 1 cm on an A4 sheet filling the frame
     max_height_share: float = 0.5  # of the frame height
     min_aspect: float = 0.08      # w / h: a "1" is thin
     max_aspect: float = 1.6
@@ -289,9 +289,10 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
     max_height = config.max_height_share * (frame_h if whole_frame else max(frame_h, WORK_HEIGHT))
+    min_height = config.min_height * min(1.0, frame_h / WORK_HEIGHT * 2)
     found = []
     for x, y, w, h, area in boxes:
-        if not config.min_height * min(1.0, frame_h / WORK_HEIGHT * 2) <= h <= max_height:
+        if not min_height <= h <= max_height:
             continue
         if not config.min_aspect <= w / h <= config.max_aspect:
             continue
@@ -302,8 +303,33 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         m = config.border_margin
         if whole_frame and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):
             continue  # cut off by the frame edge: cannot be read whole
+        if _in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect):
+            continue
         found.append((x, y, w, h))
     return found, mask, flat
+
+
+TEXT_COMPANIONS = 2  # letters (a word counts as two) on the same line within three heights
+
+
+def _in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_aspect: float) -> bool:
+    """A letter of a line of print: a tall one (l, d, T) among lower-case letters too small to be
+    digits, or a short word ("a") between words whose touching letters make blobs wider than a digit.
+
+    Handwritten digits stand alone or among digits of their own size.
+    """
+    x, y, w, h = box
+    companions = 0
+    for bx, by, bw, bh, _ in boxes:
+        small = 0.4 * h <= bh < min(min_height, 0.9 * h)
+        word = 0.6 * h <= bh <= 1.5 * h and bw > max_aspect * bh
+        if not (small or word):
+            continue
+        overlap = min(y + h, by + bh) - max(y, by)
+        gap = max(bx - (x + w), x - (bx + bw))
+        if overlap >= 0.5 * min(h, bh) and gap <= 3 * h:
+            companions += 2 if word else 1
+    return companions >= TEXT_COMPANIONS
 
 
 def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box) -> np.ndarray:

@@ -206,3 +206,22 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     assert len(rows) == 2 + len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
     read, pages = (int(n) for n in rows[-1].split()[-3::2])
     assert pages == 2 * (len(rows) - 2) and read >= 0.75 * pages
+
+
+def test_printed_text_is_not_read_but_the_handwritten_number_under_it_is(small_mnist, recognizer):
+    """A form: eight lines of print (tall letters alone are digit-sized) above a handwritten number."""
+    words = "the quick brown fox jumps over a lazy dog while Alice and Bob write".split()
+    rng = np.random.default_rng(8)
+    digits, labels = small_mnist.x_test[60:64], small_mnist.y_test[60:64]
+    for scale in (0.6, 0.7, 0.8):
+        page = np.full((480, 640), 230, np.uint8)
+        for row in range(40, 250, 28):
+            cv2.putText(page, " ".join(rng.choice(words, 6)), (20, row), cv2.FONT_HERSHEY_SIMPLEX, scale, 30, 1,
+                        cv2.LINE_AA)
+        for k, digit in enumerate(digits):
+            g = cv2.resize(digit, (60, 60), interpolation=cv2.INTER_CUBIC)
+            page[320:380, 120 + 90 * k:180 + 90 * k] = np.minimum(page[320:380, 120 + 90 * k:180 + 90 * k], 255 - g)
+        found, number = read(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), recognizer)
+        # A short word whose letters touch (as wide as a wide digit) may still pass: at most one per page.
+        assert number.endswith("".join(map(str, labels))) and len(found) <= len(labels) + 1, \
+            f"eight lines of print at scale {scale}: {len(found) - len(labels)} read as digits"

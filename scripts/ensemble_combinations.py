@@ -1,0 +1,67 @@
+"""Which trained models to fuse: every combination, ranked on the validation split only.
+
+Each model's probabilities on the validation and test splits are computed once; every
+combination of `--size` models is then scored by averaging them. The ranking uses validation
+accuracy, then validation log loss; test accuracy is printed beside it for the report, never
+used to choose.
+
+    python scripts/ensemble_combinations.py NAME=MODEL.keras NAME=RUN_DIR ... [--size 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def model_path(spec: str) -> tuple[str, Path]:
+    name, _, path = spec.partition("=")
+    if not path:
+        raise argparse.ArgumentTypeError(f"{spec}: expected NAME=PATH")
+    p = Path(path)
+    return name, p / "best.keras" if p.is_dir() else p
+
+
+def rank(probs: dict[str, tuple[np.ndarray, np.ndarray]], y_val: np.ndarray, y_test: np.ndarray,
+         size: int) -> list[tuple[str, float, float, float]]:
+    """(names, validation accuracy, validation log loss, test accuracy), best on validation first."""
+    rows = []
+    for combo in itertools.combinations(sorted(probs), size):
+        val = np.mean([probs[n][0] for n in combo], axis=0)
+        test = np.mean([probs[n][1] for n in combo], axis=0)
+        loss = float(-np.mean(np.log(np.clip(val[np.arange(len(y_val)), y_val], 1e-12, 1.0))))
+        rows.append(("+".join(combo), float(np.mean(val.argmax(1) == y_val)), loss,
+                     float(np.mean(test.argmax(1) == y_test))))
+    return sorted(rows, key=lambda r: (-r[1], r[2]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="+", type=model_path, help="NAME=MODEL.keras or NAME=RUN_DIR")
+    parser.add_argument("--size", type=int, default=3)
+    parser.add_argument("--data-dir", default=None)
+    args = parser.parse_args(argv)
+
+    import keras
+
+    from digitcam.train.data import load_mnist
+
+    data = load_mnist(args.data_dir)
+    probs = {}
+    for name, path in args.models:
+        model = keras.saving.load_model(path, compile=False)
+        probs[name] = (model.predict(data.x_val, batch_size=500, verbose=0),
+                       model.predict(data.x_test, batch_size=500, verbose=0))
+    print(f"{'models':40s} {'val acc':>8s} {'val loss':>9s} {'test acc':>9s}")
+    for size in sorted({1, args.size}):
+        for names, val, loss, test in rank(probs, data.y_val, data.y_test, size):
+            print(f"{names:40s} {val * 100:7.2f}% {loss:9.4f} {test * 100:8.2f}%")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

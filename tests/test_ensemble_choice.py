@@ -1,0 +1,27 @@
+"""Choosing ensemble members ranks on validation only; test accuracy never changes the order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scripts.ensemble_combinations import rank
+
+
+def _probs(labels: np.ndarray, wrong: list[int], confidence: float = 0.9) -> np.ndarray:
+    p = np.full((len(labels), 10), (1 - confidence) / 9)
+    p[np.arange(len(labels)), labels] = confidence
+    for i in wrong:
+        p[i] = np.roll(p[i], 1)
+    return p
+
+
+def test_ranking_uses_validation_then_log_loss_never_test():
+    y = np.arange(20) % 10
+    good_on_val = (_probs(y, []), _probs(y, [0, 1, 2, 3]))
+    good_on_test = (_probs(y, [0, 1]), _probs(y, []))
+    confident = (_probs(y, [], 0.99), _probs(y, [0, 1, 2, 3]))
+    rows = rank({"a": good_on_val, "b": good_on_test, "c": confident}, y, y, size=1)
+    assert [r[0] for r in rows] == ["c", "a", "b"]  # a and c tie on validation; c has the lower loss
+    assert rows[-1][3] == 1.0  # the best test score is reported, not chosen
+    pairs = rank({"a": good_on_val, "b": good_on_test, "c": confident}, y, y, size=2)
+    assert [r[0] for r in pairs][0] == "a+c"

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from digitcam.edge import detect
+from digitcam.edge.page import paper_mask
 from digitcam.edge.preprocess import to_mnist
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
 from digitcam.edge.tracking import iou
@@ -116,13 +117,13 @@ def test_light_falling_off_across_the_page_is_not_mistaken_for_a_desk(small_mnis
     digits, labels = small_mnist.x_test[:5], small_mnist.y_test[:5]
     light = np.linspace(1.0, 0.35, 640)[None, :]
     page = _write(digits, 80, light)
-    assert detect.paper_mask(page).all()
+    assert paper_mask(page).all()
     _, number = read(page, recognizer)
     assert number == "".join(map(str, labels))
     # A real sheet on a desk is still found as the sheet.
     sheet = np.full((480, 640), 70, np.uint8)
     sheet[40:440, 100:540] = 225
-    mask = detect.paper_mask(sheet)
+    mask = paper_mask(sheet)
     assert not mask[:, :90].any() and mask[200:280, 250:400].all()
 
 

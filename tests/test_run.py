@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from digitcam.edge.sources.synthetic import make_frame, write_video
-from tests.conftest import SAMPLE_VIDEO, run_digitcam
+from tests.conftest import SAMPLE_VIDEO
 
 FRAME_KEYS = {"frame", "source", "digits", "number", "latency_ms"}
 

@@ -1,0 +1,139 @@
+"""The page under the camera: where the sheet is, its light divided out, which way round the ink is.
+
+Detection (`detect.py`) looks for ink only where this module says there is paper, in an
+image whose light it has evened out, with dark ink on a light ground.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# Detection runs on frames scaled to this height: 480-line frames are used as they are,
+# larger ones are reduced, so sizes in pixels here and in detect.py are for a 480-line frame.
+WORK_HEIGHT = 480
+
+SHEET_CONTRAST = 50  # grey levels between a sheet and the desk around it
+SHEET_EDGE = 6.0  # grey levels per pixel (quarter scale, blurred) across a sheet's edge; light falls off slower
+
+
+@dataclass
+class Sheet:
+    """A distinct bright sheet in a quarter-scale, blurred grey image."""
+
+    small: np.ndarray  # the quarter-scale image
+    mask: np.ndarray  # the sheet's convex hull, filled
+    solidity: float  # the share of the hull that is bright: paper with writing on it is mostly bright
+
+
+def find_sheet(gray: np.ndarray) -> Sheet | None:
+    """The largest bright region, if it stands out from its surroundings by a sharp edge."""
+    h, w = gray.shape
+    small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    sheet = max(contours, key=cv2.contourArea)
+    if not 0.1 * small.size <= cv2.contourArea(sheet) <= 0.97 * small.size:
+        return None
+    mask = np.zeros_like(small)
+    cv2.drawContours(mask, [cv2.convexHull(sheet)], -1, 255, thickness=cv2.FILLED)
+    inside, outside = small[mask > 0], small[mask == 0]
+    if outside.size == 0 or float(np.median(inside)) - float(np.median(outside)) < SHEET_CONTRAST:
+        return None  # uneven light on one big sheet, not a sheet on a desk
+    if _edge_strength(small, sheet) < SHEET_EDGE:
+        return None  # a soft boundary: light falling off across the page, not the page's edge
+    return Sheet(small, mask, float(np.count_nonzero(bright[mask > 0])) / max(1, np.count_nonzero(mask)))
+
+
+def paper_mask(gray: np.ndarray, color: np.ndarray | None = None) -> np.ndarray:
+    """Where to look for ink: the sheet, its edge trimmed, or the whole frame.
+
+    Ink is looked for only inside a sheet, so its own edge against the desk and
+    whatever lies on the desk are never read. When no distinct sheet shows (the
+    camera sees only paper, or the darker part is the same paper in a shadow, as the
+    BGR `color` frame tells), the whole frame counts.
+    """
+    h, w = gray.shape
+    whole = np.full((h, w), 255, np.uint8)
+    sheet = find_sheet(gray)
+    if sheet is None:
+        return whole
+    small = sheet.small
+    if color is not None and _same_paper_in_shadow(
+            cv2.resize(color, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA), small, sheet.mask):
+        return whole
+    # The band along the edge is shadow, and the adaptive threshold marks up to half its
+    # neighbourhood (block // 2 px, 4 px here at quarter scale) beyond a step as ink.
+    mask = cv2.erode(sheet.mask, np.ones((3, 3), np.uint8), iterations=4)
+    return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
+
+
+SHADOW_MIN_LIGHT = 0.3  # a shadow leaves paper at least this bright; a dark desk is darker
+SHADOW_MAX_TINT = 0.03  # chromaticity difference between lit and shadowed paper (one light, one paper)
+
+
+def _same_paper_in_shadow(color: np.ndarray, gray: np.ndarray, sheet: np.ndarray) -> bool:
+    """Whether the darker region has the lit paper's colour: a shadow (of a hand, a phone) on the
+    sheet rather than a desk, which is darker still or of another colour (wood, laminate)."""
+    inside, outside = sheet > 0, sheet == 0
+    ratio = float(np.median(gray[outside])) / max(1.0, float(np.median(gray[inside])))
+    if ratio < SHADOW_MIN_LIGHT:
+        return False
+    pixels = color.reshape(-1, 3).astype(np.float32)
+    chroma = pixels / (pixels.sum(axis=1, keepdims=True) + 1.0)
+    tint = np.abs(np.median(chroma[inside.ravel()], axis=0) - np.median(chroma[outside.ravel()], axis=0))
+    return bool(tint.max() < SHADOW_MAX_TINT)
+
+
+def _edge_strength(small: np.ndarray, contour: np.ndarray) -> float:
+    """Median brightness gradient along a contour, leaving out where it runs along the frame border."""
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3) / 8
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3) / 8
+    points = contour.reshape(-1, 2)
+    h, w = small.shape
+    inner = points[(points[:, 0] > 1) & (points[:, 0] < w - 2) & (points[:, 1] > 1) & (points[:, 1] < h - 2)]
+    if len(inner) == 0:
+        return 0.0
+    # The step sits within a pixel or two of the Otsu boundary; take the strongest response there.
+    magnitude = cv2.dilate(np.hypot(gx, gy), np.ones((3, 3), np.uint8))
+    return float(np.median(magnitude[inner[:, 1], inner[:, 0]]))
+
+
+DARK_BACKGROUND = 100  # median grey below which the ground may be dark and the ink light
+SHEET_SOLIDITY = 0.8  # a sheet is mostly bright inside its outline; a bright digit's outline is not
+
+
+def light_ink(gray: np.ndarray) -> bool:
+    """Light strokes on a dark ground: chalk on a board, a white-on-black drawing.
+
+    The ground is dark and what stands out is brighter than it (dim paper stands out by
+    darker ink instead), and the bright part is not a solid sheet lying on a dark desk.
+    """
+    low, median, high = np.percentile(gray[::4, ::4], (0.5, 50, 99.5))
+    if not (median < DARK_BACKGROUND and high - median > median - low):
+        return False
+    sheet = find_sheet(gray)
+    return sheet is None or sheet.solidity < SHEET_SOLIDITY
+
+
+FLAT_KERNEL = WORK_HEIGHT // 8 + 1  # px at work scale: wider than any pen or marker stroke
+PAPER_LEVEL = 220.0
+
+
+def flatten(gray: np.ndarray) -> np.ndarray:
+    """The page with its light divided out: paper at one level in light and shadow, ink kept.
+
+    A grey closing wider than any stroke wipes out the ink but keeps the light, shadow edges
+    included (a closing leaves steps and ramps as they are), so dividing by it leaves only
+    what is darker than the paper around it.
+    """
+    smooth = cv2.GaussianBlur(gray, (5, 5), 0)  # sensor noise and paper grain
+    light = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (FLAT_KERNEL, FLAT_KERNEL)))
+    flat = smooth.astype(np.float32) * (PAPER_LEVEL / np.maximum(light, 1).astype(np.float32))
+    return np.clip(flat, 0, 255).astype(np.uint8)

@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, TextIO
 
@@ -24,8 +24,8 @@ from digitcam import atomic
 from digitcam.edge import detect, overlay
 from digitcam.edge.detect import Box
 from digitcam.edge.notify import Notifier
-from digitcam.edge.preprocess import to_mnist
-from digitcam.edge.recognizer import Prediction, Recognizer
+from digitcam.edge.reading import FrameResult, read
+from digitcam.edge.recognizer import Recognizer
 from digitcam.edge.sources.base import Frame, Source
 from digitcam.edge.tracking import Tracker
 from digitcam.edge.window import NullWindow
@@ -47,18 +47,6 @@ class RunOptions:
     smooth: bool = True
 
 
-@dataclass
-class FrameResult:
-    items: list[tuple[Box, Prediction]]
-    inputs: list[np.ndarray]
-    stages_ms: dict[str, float] = field(default_factory=dict)
-
-    def number(self, threshold: float) -> str:
-        """The digits read, row by row (rows joined by a space); unsure digits as '?'."""
-        rows = detect.group_rows([box for box, _ in self.items])
-        return " ".join("".join(self.items[i][1].label(threshold) for i in row) for row in rows)
-
-
 class FramePipeline:
     """Everything done to one frame besides capturing it."""
 
@@ -72,22 +60,17 @@ class FramePipeline:
         return self.options.roi or detect.centre_roi(image.shape[1], image.shape[0])
 
     def process(self, image: np.ndarray) -> FrameResult:
-        stages: dict[str, float] = {}
         t0 = time.perf_counter()
         roi = self.roi_for(image)
         found = detect.find_digits(image, self.config, roi=roi)
         if self.options.mode == "center":
             found = detect.largest(found)
-        t1 = time.perf_counter()
-        inputs = [to_mnist(d.ink, light_ink=True) for d in found]
-        t2 = time.perf_counter()
-        predictions = self.recognizer.predict(inputs)
-        t3 = time.perf_counter()
-        items = [(d.box, p) for d, p in zip(found, predictions)]
+        detect_ms = (time.perf_counter() - t0) * 1e3
+        result = read(found, self.recognizer)
         if self.tracker is not None:
-            items = self.tracker.update([b for b, _ in items], [p for _, p in items])
-        stages.update(detect=(t1 - t0) * 1e3, preprocess=(t2 - t1) * 1e3, inference=(t3 - t2) * 1e3)
-        return FrameResult(items, inputs, stages)
+            result.items = self.tracker.update([b for b, _ in result.items], [p for _, p in result.items])
+        result.stages_ms = {"detect": detect_ms, **result.stages_ms}
+        return result
 
     def step(self, source: Source, draw: bool, fps: float = 0.0) -> tuple[Frame, FrameResult, np.ndarray | None] | None:
         """Capture one frame and do all its work, timing every stage; None when the source ends."""

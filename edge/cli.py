@@ -138,9 +138,10 @@ def configure_predict(p: argparse.ArgumentParser) -> None:
 def run_predict(args: argparse.Namespace, env: Environment) -> int:
 
     from digitcam.edge import detect
-    from digitcam.edge.app import FrameResult, frame_record
+    from digitcam.edge.app import frame_record
     from digitcam.edge.overlay import describe
-    from digitcam.edge.preprocess import to_mnist
+    from digitcam.edge.preprocess import light_on_dark, to_gray
+    from digitcam.edge.reading import read
     from digitcam.edge.sources.base import Frame
     from digitcam.edge.sources.files import read_image
 
@@ -166,27 +167,19 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
                                                       roi=(0, 0, image.shape[1], image.shape[0])))
             if whole and (not found or whole[0].box[3] > 0.5 * image.shape[0]):
                 found = whole
+        if not found and args.mode != "multi":
+            # The whole image is the digit, ink light or dark.
+            found = [detect.Detection((0, 0, image.shape[1], image.shape[0]), light_on_dark(to_gray(image)))]
         t2 = time.perf_counter()
-        if found:
-            boxes, inputs = [d.box for d in found], [to_mnist(d.ink, light_ink=True) for d in found]
-        elif args.mode != "multi":
-            boxes, inputs = [(0, 0, image.shape[1], image.shape[0])], [to_mnist(image)]
-        else:
-            boxes, inputs = [], []
-        t3 = time.perf_counter()
-        predictions = recognizer.predict(inputs)
-        t4 = time.perf_counter()
-        keep = [k for k, i in enumerate(inputs) if i.any()]  # a blank image reads as no digit
-        stages = {"capture": t1 - t0, "detect": t2 - t1, "preprocess": t3 - t2, "inference": t4 - t3,
-                  "total": t4 - t0}
-        result = FrameResult([(boxes[k], predictions[k]) for k in keep], inputs,
-                             {k: v * 1e3 for k, v in stages.items()})
+        result = read(found, recognizer)
+        result.stages_ms = {"capture": (t1 - t0) * 1e3, "detect": (t2 - t1) * 1e3, **result.stages_ms,
+                            "total": (time.perf_counter() - t0) * 1e3}
         if args.json:
             print(json.dumps(frame_record(Frame(image, index, path.name), result, args.threshold)), file=env.stdout)
         else:
-            read = result.number(args.threshold) or "(no digit)"
+            number = result.number(args.threshold) or "(no digit)"
             details = ", ".join(describe(p, args.threshold) for _, p in result.items)
-            print(f"{path}: {read}" + (f"  [{details}]" if details else ""), file=env.stdout)
+            print(f"{path}: {number}" + (f"  [{details}]" if details else ""), file=env.stdout)
     return 2 if failures == len(args.images) else 0
 
 

@@ -40,8 +40,14 @@ ONE_DIGIT_PHOTO = DetectConfig(max_height_share=1.0, max_aspect=2.5)
 
 @dataclass
 class Detection:
+    """One ink blob. A wide one may be digits that touch: `splits` holds ways to cut it into
+    pieces (each piece a Detection), and the recognizer decides between them and the whole
+    (`reading.choose`). `whole` is False when the blob is too wide to be one digit."""
+
     box: Box
     ink: np.ndarray = field(repr=False)  # light-on-dark ink crop, ready for to_mnist(light_ink=True)
+    splits: list[list[Detection]] = field(default_factory=list, repr=False)
+    whole: bool = True
 
 
 def _scale_for(gray: np.ndarray) -> float:
@@ -49,6 +55,13 @@ def _scale_for(gray: np.ndarray) -> float:
 
 
 THIN = 0.3  # w / h below which a blob may be solid ink (a "1")
+# Touching digits: blobs wider than SPLIT_ASPECT x their height may be cut into pieces; up to
+# MAX_SPLIT_ASPECT wide (wider: a rule, a word, a scribble), into at most MAX_PIECES.
+SPLIT_ASPECT = 0.95
+MAX_SPLIT_ASPECT = 3.6
+MAX_PIECES = 5
+CUT_DRIFT = 0.02  # ink pixels a cut would cross to stay one column nearer its even position
+SPLIT_HEIGHT = 2  # x the smallest digit height: smaller wide blobs are words of print, not touching digits
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 
 
@@ -142,12 +155,88 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
     if light_ink(work):
         work, color = 255 - work, None  # from here on, dark ink on a light ground
     boxes, mask, ink_source = _find(work, config, roi is None, color)
+
+    def detection(box: Box, own: np.ndarray | None = None) -> Detection:
+        x, y, w, h = box
+        source_box = (int(x / scale) + ox, int(y / scale) + oy, int(round(w / scale)), int(round(h / scale)))
+        return Detection(source_box, _ink_crop(ink_source, mask, box, own))
+
     detections = []
-    for x, y, w, h in boxes:
-        ink = _ink_crop(ink_source, mask, (x, y, w, h))
-        box = (int(x / scale) + ox, int(y / scale) + oy, int(round(w / scale)), int(round(h / scale)))
-        detections.append(Detection(box, ink))
+    for box in boxes:
+        found = detection(box)
+        if box[2] > SPLIT_ASPECT * box[3] and box[3] >= SPLIT_HEIGHT * _min_height(config, work.shape[0]):
+            found.whole = box[2] <= config.max_aspect * box[3]
+            if not found.whole and _encloses(box, boxes):
+                continue  # a row of cells or a frame drawn around the digits
+            found.splits = [[detection(*piece) for piece in option] for option in split_options(mask, box)]
+            if not found.whole and not found.splits:
+                continue
+        detections.append(found)
     return reading_order(detections)
+
+
+def _encloses(box: Box, boxes: list[Box]) -> bool:
+    x, y, w, h = box
+    return any(x < bx + bw / 2 < x + w and y < by + bh / 2 < y + h for bx, by, bw, bh in boxes if (bx, by, bw, bh) != box)
+
+
+Piece = tuple[Box, np.ndarray]  # a piece of a blob: its box and its own ink mask inside the box
+
+
+def _cut_path(ink: np.ndarray, lo: int, hi: int, centre: float) -> np.ndarray:
+    """The column, row by row, of a top-to-bottom path between columns lo and hi that crosses
+    the least ink (moving at most one column per row, so it can slip between slanted digits)."""
+    cols = np.arange(lo, hi)
+    cost = ink[:, lo:hi].astype(np.float32) + CUT_DRIFT * np.abs(cols - centre)[None, :]
+    step = np.zeros(cost.shape, np.int8)
+    wall = np.full(1, np.inf, np.float32)
+    for row in range(1, len(cost)):
+        above = cost[row - 1]
+        choices = np.stack([np.concatenate([wall, above[:-1]]), above, np.concatenate([above[1:], wall])])
+        best = choices.argmin(axis=0)
+        cost[row] += choices[best, np.arange(len(above))]
+        step[row] = best - 1
+    path = np.empty(len(cost), np.int64)
+    path[-1] = int(cost[-1].argmin())
+    for row in range(len(cost) - 1, 0, -1):
+        path[row - 1] = path[row] + step[row, path[row]]
+    return path + lo
+
+
+def split_options(mask: np.ndarray, box: Box) -> list[list[Piece]]:
+    """Ways to cut a wide blob into touching digits: for each likely count of digits, paths
+    through the least ink near evenly spaced columns, each piece trimmed to its own ink."""
+    x, y, w, h = box
+    region = (mask[y:y + h, x:x + w] > 0).astype(np.uint8)
+    columns = np.arange(w)[None, :]
+    options = []
+    # From digits as wide as tall to digits half as wide (a "1" is thinner still, but rare in a row).
+    for count in range(max(2, int(w / h)), min(MAX_PIECES, int(np.ceil(w / (0.5 * h)))) + 1):
+        reach = w / (3 * count)
+        cuts = [np.zeros(h, np.int64)]
+        for i in range(1, count):
+            centre = i * w / count
+            lo, hi = max(int(cuts[-1].max()) + 2, int(centre - reach)), min(w - 2, int(centre + reach) + 1)
+            if lo >= hi:
+                break
+            cuts.append(_cut_path(region, lo, hi, centre))
+        else:
+            cuts.append(np.full(h, w, np.int64))
+            pieces = []
+            for left, right in zip(cuts, cuts[1:]):
+                own = region * ((columns >= left[:, None]) & (columns < right[:, None]))
+                rows, cols = np.nonzero(own.any(axis=1))[0], np.nonzero(own.any(axis=0))[0]
+                if len(rows) == 0 or rows[-1] - rows[0] + 1 < 0.5 * h:
+                    break  # a piece without a digit's height is a stroke's end, not a digit
+                y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+                pieces.append(((x + x0, y + y0, x1 - x0, y1 - y0), own[y0:y1, x0:x1] * 255))
+            else:
+                options.append(pieces)
+    return options
+
+
+def _min_height(config: DetectConfig, frame_h: int) -> float:
+    return config.min_height * min(1.0, frame_h / WORK_HEIGHT * 2)
 
 
 def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
@@ -163,12 +252,13 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
     max_height = config.max_height_share * (frame_h if whole_frame else max(frame_h, WORK_HEIGHT))
-    min_height = config.min_height * min(1.0, frame_h / WORK_HEIGHT * 2)
+    min_height = _min_height(config, frame_h)
     found = []
     for x, y, w, h, area in boxes:
         if not min_height <= h <= max_height:
             continue
-        if not config.min_aspect <= w / h <= config.max_aspect:
+        if not config.min_aspect <= w / h <= config.max_aspect and \
+                not (w / h <= MAX_SPLIT_ASPECT and h >= SPLIT_HEIGHT * min_height):
             continue
         density = area / (w * h)
         # A "1" is a solid bar; anything wider that is this solid is a shadow or a smudge.
@@ -177,13 +267,15 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         m = config.border_margin
         if whole_frame and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):
             continue  # cut off by the frame edge: cannot be read whole
-        if _in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect):
+        if h <= PRINT_HEIGHT * min_height and _in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect):
             continue
         found.append((x, y, w, h))
     return found, mask, flat
 
 
 TEXT_COMPANIONS = 2  # letters (a word counts as two) on the same line within three heights
+# Print on a page photographed whole is small; bigger blobs in a row are handwriting (touching digits).
+PRINT_HEIGHT = 3  # x the smallest digit height
 
 
 def _in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_aspect: float) -> bool:
@@ -195,6 +287,8 @@ def _in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_as
     x, y, w, h = box
     companions = 0
     for bx, by, bw, bh, _ in boxes:
+        if (bx, by, bw, bh) == (x, y, w, h):
+            continue
         small = 0.4 * h <= bh < min(min_height, 0.9 * h)
         word = 0.6 * h <= bh <= 1.5 * h and bw > max_aspect * bh
         if not (small or word):
@@ -206,14 +300,17 @@ def _in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_as
     return companions >= TEXT_COMPANIONS
 
 
-def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box) -> np.ndarray:
-    """Ink darkness inside the box, limited to the (slightly grown) stroke mask: anti-aliased like MNIST."""
+def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box, own: np.ndarray | None = None) -> np.ndarray:
+    """Ink darkness inside the box, limited to the (slightly grown) stroke mask: anti-aliased like MNIST.
+
+    `own` replaces the mask inside the box (a piece of a cut blob keeps only its own strokes).
+    """
     x, y, w, h = box
     pad = max(2, h // 10)
     y0, y1, x0, x1 = max(0, y - pad), min(gray.shape[0], y + h + pad), max(0, x - pad), min(gray.shape[1], x + w + pad)
     patch = gray[y0:y1, x0:x1].astype(np.int16)
     local_mask = np.zeros_like(mask[y0:y1, x0:x1])
-    local_mask[y - y0:y - y0 + h, x - x0:x - x0 + w] = mask[y:y + h, x:x + w]
+    local_mask[y - y0:y - y0 + h, x - x0:x - x0 + w] = mask[y:y + h, x:x + w] if own is None else own
     grown = cv2.dilate(local_mask, np.ones((3, 3), np.uint8))
     paper = np.median(patch[grown == 0]) if (grown == 0).any() else patch.max()
     ink = np.clip(paper - patch, 0, 255).astype(np.uint8)

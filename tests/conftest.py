@@ -105,7 +105,10 @@ def shipped_models() -> Path:
 
 @pytest.fixture(scope="session")
 def recognizer(shipped_models):
+    """The default model as the runtime runs it: int8 CNN, with its calibration temperature."""
     from digitcam.edge.backends import open_backend
+    from digitcam.edge.discovery import find_model
     from digitcam.edge.recognizer import Recognizer
 
-    return Recognizer(open_backend(shipped_models / "cnn.int8.tflite", threads=1))
+    choice = find_model(shipped_models / "cnn.int8.tflite", environ={})
+    return Recognizer(open_backend(choice.path, threads=1), choice.temperature)

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import detect
+from digitcam.edge import detect, reading
 from digitcam.edge.page import paper_mask
 from digitcam.edge.preprocess import to_mnist
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
@@ -14,9 +14,9 @@ from digitcam.edge.tracking import iou
 
 
 def read(frame, recognizer, **kwargs):
-    found = detect.find_digits(frame, **kwargs)
-    predictions = recognizer.predict([to_mnist(d.ink, light_ink=True) for d in found])
-    return found, "".join(str(p.digit) for p in predictions)
+    """The boxes and the number read, as the runtime reads them (touching digits cut apart)."""
+    result = reading.read(detect.find_digits(frame, **kwargs), recognizer)
+    return [box for box, _ in result.items], "".join(str(p.digit) for _, p in result.items)
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -226,3 +226,56 @@ def test_printed_text_is_not_read_but_the_handwritten_number_under_it_is(small_m
         # A short word whose letters touch (as wide as a wide digit) may still pass: at most one per page.
         assert number.endswith("".join(map(str, labels))) and len(found) <= len(labels) + 1, \
             f"eight lines of print at scale {scale}: {len(found) - len(labels)} read as digits"
+
+
+def _aspect(digit: np.ndarray) -> float:
+    ys, xs = np.nonzero(digit > 60)
+    return (xs.max() - xs.min() + 1) / (ys.max() - ys.min() + 1)
+
+
+def test_touching_digits_are_cut_apart(small_mnist, recognizer):
+    """Pairs written so close that their strokes touch or overlap: one blob, two digits read."""
+    right = cut = 0
+    for start in range(0, 60, 2):
+        digits, labels = small_mnist.x_test[start:start + 2], small_mnist.y_test[start:start + 2]
+        page = _write(digits, 80, gap=0.55)
+        blobs = detect.find_digits(page)
+        cut += len(blobs) == 1 and bool(blobs[0].splits)
+        _, number = read(page, recognizer)
+        right += number == "".join(map(str, labels))
+    assert cut >= 8, "the pairs should touch, or this test tests nothing"
+    assert right >= 26, f"{right} of 30 touching pairs read"
+
+
+def test_a_wide_single_digit_is_read_whole(small_mnist, recognizer):
+    """Wide 0s, 2s and 5s are not cut into two digits: a cut must be clearly surer than the whole."""
+    wide = [i for i, digit in enumerate(small_mnist.x_test) if _aspect(digit) > 1.1][:40]
+    right = cut = 0
+    for i in wide:
+        boxes, number = read(_write(small_mnist.x_test[i:i + 1], 80), recognizer)
+        right += number == str(small_mnist.y_test[i])
+        cut += len(boxes) > 1
+    assert cut <= 1 and right >= 0.9 * len(wide), f"{right} of {len(wide)} wide digits read, {cut} cut"
+
+
+def test_cells_drawn_around_digits_are_not_cut_into_digits(small_mnist, recognizer):
+    """A row of touching boxes (a form's cells) is one wide blob enclosing the digits: not read."""
+    digits, labels = small_mnist.x_test[:4], small_mnist.y_test[:4]
+    page = _write(digits, 60, gap=1.3)
+    for k in range(4):
+        cv2.rectangle(page, (50 + 78 * k, 185), (50 + 78 * (k + 1), 275), 40, 2)
+    boxes, number = read(page, recognizer)
+    assert number == "".join(map(str, labels)) and len(boxes) == 4
+
+
+def test_a_scribble_is_not_read_as_a_row_of_digits(recognizer):
+    rng = np.random.default_rng(0)
+    read_as_digits = 0
+    for _ in range(10):
+        page = np.full((480, 640), 230, np.uint8)
+        n, w, h = int(rng.integers(6, 14)), int(rng.integers(120, 260)), int(rng.integers(40, 80))
+        points = np.stack([np.linspace(200, 200 + w, n), 240 + rng.uniform(-h / 2, h / 2, n)], axis=1)
+        cv2.polylines(page, [points.astype(np.int32)], False, 30, 4, cv2.LINE_AA)
+        boxes, _ = read(page, recognizer)
+        read_as_digits += len(boxes) > 1
+    assert read_as_digits <= 2

@@ -61,6 +61,7 @@ SPLIT_ASPECT = 0.95
 MAX_SPLIT_ASPECT = 3.6
 MAX_PIECES = 5
 CUT_DRIFT = 0.02  # ink pixels a cut would cross to stay one column nearer its even position
+CUT_ROWS = 40  # taller blobs are cut on every other row
 SPLIT_HEIGHT = 2  # x the smallest digit height: smaller wide blobs are words of print, not touching digits
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 
@@ -186,6 +187,9 @@ Piece = tuple[Box, np.ndarray]  # a piece of a blob: its box and its own ink mas
 def _cut_path(ink: np.ndarray, lo: int, hi: int, centre: float) -> np.ndarray:
     """The column, row by row, of a top-to-bottom path between columns lo and hi that crosses
     the least ink (moving at most one column per row, so it can slip between slanted digits)."""
+    if len(ink) > CUT_ROWS:
+        # Found on every other row (a Python step per row is the cost here), then stretched back.
+        return np.repeat(_cut_path(ink[::2], lo, hi, centre), 2)[:len(ink)]
     cols = np.arange(lo, hi)
     cost = ink[:, lo:hi].astype(np.float32) + CUT_DRIFT * np.abs(cols - centre)[None, :]
     step = np.zeros(cost.shape, np.int8)

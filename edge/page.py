@@ -84,8 +84,12 @@ def _same_paper_in_shadow(color: np.ndarray, gray: np.ndarray, sheet: np.ndarray
     ratio = float(np.median(gray[outside])) / max(1.0, float(np.median(gray[inside])))
     if ratio < SHADOW_MIN_LIGHT:
         return False
+    # Every other pixel each way is plenty for two medians, and four times cheaper.
+    color, inside, outside = color[::2, ::2], inside[::2, ::2], outside[::2, ::2]
     pixels = color.reshape(-1, 3).astype(np.float32)
     chroma = pixels / (pixels.sum(axis=1, keepdims=True) + 1.0)
+    if not inside.any() or not outside.any():
+        return False
     tint = np.abs(np.median(chroma[inside.ravel()], axis=0) - np.median(chroma[outside.ravel()], axis=0))
     return bool(tint.max() < SHADOW_MAX_TINT)
 

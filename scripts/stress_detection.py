@@ -6,7 +6,7 @@ close enough to touch, wide digits (never to be cut in two), hard and soft shado
 at the edge, a wooden desk, light ink on a dark ground. Prints, per condition, how many
 pages were read exactly. Needs the full MNIST test set.
 
-    python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
+    python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR] [--no-cut]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -143,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="model file (default: the runtime's choice)")
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-cut", action="store_true",
+                        help="read every blob whole, as before touching digits were cut apart (for comparison)")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect
@@ -163,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         exact = 0
         for _ in range(args.pages):
             frame, truth = make(rng)
-            got = "".join(str(p.digit) for _, p in read(detect.find_digits(frame), recognizer).items)
+            found = detect.find_digits(frame)
+            if args.no_cut:
+                found = [replace(d, splits=[]) for d in found if d.whole]
+            got = "".join(str(p.digit) for _, p in read(found, recognizer).items)
             exact += got == truth
         total += exact
         print(f"{name:18s} {exact:>14d} / {args.pages}")

@@ -139,5 +139,34 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     smooth = cv2.GaussianBlur(gray, (5, 5), 0)  # sensor noise and paper grain
     light = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (FLAT_KERNEL, FLAT_KERNEL)))
+    _relight_enclosed_ink(light)
     flat = smooth.astype(np.float32) * (PAPER_LEVEL / np.maximum(light, 1).astype(np.float32))
     return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+SHADOW_DEPTH = 0.6  # light below this share of the paper's is a shadow, a desk, or solid ink
+
+
+def _relight_enclosed_ink(light: np.ndarray) -> None:
+    """Ink wider than the closing (a filled loop, a marker digit close to the camera) survives it
+    and would be divided out as shadow. Shadows and desks reach the frame's edge, since what casts
+    them stands outside the picture; a dark patch with paper all round it is ink, and gets the
+    light of the paper around it."""
+    h, w = light.shape
+    small = cv2.resize(light, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small, 90))
+    dark = (small < SHADOW_DEPTH * paper).astype(np.uint8)
+    if not dark.any():
+        return
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    sh, sw = small.shape
+    for i in range(1, count):
+        x, y, bw, bh, _ = stats[i]
+        if x == 0 or y == 0 or x + bw >= sw or y + bh >= sh:
+            continue  # reaches the frame's edge: shadow or desk
+        patch = (labels == i).astype(np.uint8)
+        ring = (cv2.dilate(patch, np.ones((5, 5), np.uint8)) > 0) & (patch == 0)
+        level = float(np.median(small[ring])) if ring.any() else paper
+        region = cv2.resize(patch, (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        region = cv2.dilate(region.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+        light[region] = np.maximum(light[region], np.uint8(min(255.0, level)))

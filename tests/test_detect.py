@@ -279,3 +279,14 @@ def test_a_scribble_is_not_read_as_a_row_of_digits(recognizer):
         boxes, _ = read(page, recognizer)
         read_as_digits += len(boxes) > 1
     assert read_as_digits <= 2
+
+
+def test_a_big_digit_with_a_filled_loop_is_not_taken_for_a_shadow(small_mnist, recognizer):
+    """Solid ink wider than the light-flattening kernel (this 9's head, 100 px) is ink, not shade."""
+    nine = small_mnist.x_test[12]
+    assert small_mnist.y_test[12] == 9 and (nine > 200).sum() > 100  # a 9 with a filled loop
+    page = np.full((480, 640), 225.0, np.float32)
+    glyph = cv2.resize(nine, (300, 300), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+    page[90:390, 170:470] -= 190 * np.clip(glyph, 0, 1)
+    _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
+    assert number == "9"

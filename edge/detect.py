@@ -15,6 +15,7 @@ import numpy as np
 
 from digitcam.edge.page import WORK_HEIGHT, flatten, light_ink, paper_mask
 from digitcam.edge.preprocess import to_gray
+from digitcam.edge.touching import split_options
 
 Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
 
@@ -55,14 +56,12 @@ def _scale_for(gray: np.ndarray) -> float:
 
 
 THIN = 0.3  # w / h below which a blob may be solid ink (a "1")
-# Touching digits: blobs wider than SPLIT_ASPECT x their height may be cut into pieces; up to
-# MAX_SPLIT_ASPECT wide (wider: a rule, a word, a scribble), into at most MAX_PIECES.
+# Touching digits (see touching.py): blobs wider than SPLIT_ASPECT x their height may be cut,
+# up to MAX_SPLIT_ASPECT wide (wider: a rule, a word, a scribble), when SPLIT_HEIGHT x the
+# smallest digit height or taller (smaller wide blobs are words of print).
 SPLIT_ASPECT = 0.95
 MAX_SPLIT_ASPECT = 3.6
-MAX_PIECES = 5
-CUT_DRIFT = 0.02  # ink pixels a cut would cross to stay one column nearer its even position
-CUT_ROWS = 40  # taller blobs are cut on every other row
-SPLIT_HEIGHT = 2  # x the smallest digit height: smaller wide blobs are words of print, not touching digits
+SPLIT_HEIGHT = 2
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 
 
@@ -179,64 +178,6 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
 def _encloses(box: Box, boxes: list[Box]) -> bool:
     x, y, w, h = box
     return any(x < bx + bw / 2 < x + w and y < by + bh / 2 < y + h for bx, by, bw, bh in boxes if (bx, by, bw, bh) != box)
-
-
-Piece = tuple[Box, np.ndarray]  # a piece of a blob: its box and its own ink mask inside the box
-
-
-def _cut_path(ink: np.ndarray, lo: int, hi: int, centre: float) -> np.ndarray:
-    """The column, row by row, of a top-to-bottom path between columns lo and hi that crosses
-    the least ink (moving at most one column per row, so it can slip between slanted digits)."""
-    if len(ink) > CUT_ROWS:
-        # Found on every other row (a Python step per row is the cost here), then stretched back.
-        return np.repeat(_cut_path(ink[::2], lo, hi, centre), 2)[:len(ink)]
-    cols = np.arange(lo, hi)
-    cost = ink[:, lo:hi].astype(np.float32) + CUT_DRIFT * np.abs(cols - centre)[None, :]
-    step = np.zeros(cost.shape, np.int8)
-    wall = np.full(1, np.inf, np.float32)
-    for row in range(1, len(cost)):
-        above = cost[row - 1]
-        choices = np.stack([np.concatenate([wall, above[:-1]]), above, np.concatenate([above[1:], wall])])
-        best = choices.argmin(axis=0)
-        cost[row] += choices[best, np.arange(len(above))]
-        step[row] = best - 1
-    path = np.empty(len(cost), np.int64)
-    path[-1] = int(cost[-1].argmin())
-    for row in range(len(cost) - 1, 0, -1):
-        path[row - 1] = path[row] + step[row, path[row]]
-    return path + lo
-
-
-def split_options(mask: np.ndarray, box: Box) -> list[list[Piece]]:
-    """Ways to cut a wide blob into touching digits: for each likely count of digits, paths
-    through the least ink near evenly spaced columns, each piece trimmed to its own ink."""
-    x, y, w, h = box
-    region = (mask[y:y + h, x:x + w] > 0).astype(np.uint8)
-    columns = np.arange(w)[None, :]
-    options = []
-    # From digits as wide as tall to digits half as wide (a "1" is thinner still, but rare in a row).
-    for count in range(max(2, int(w / h)), min(MAX_PIECES, int(np.ceil(w / (0.5 * h)))) + 1):
-        reach = w / (3 * count)
-        cuts = [np.zeros(h, np.int64)]
-        for i in range(1, count):
-            centre = i * w / count
-            lo, hi = max(int(cuts[-1].max()) + 2, int(centre - reach)), min(w - 2, int(centre + reach) + 1)
-            if lo >= hi:
-                break
-            cuts.append(_cut_path(region, lo, hi, centre))
-        else:
-            cuts.append(np.full(h, w, np.int64))
-            pieces = []
-            for left, right in zip(cuts, cuts[1:]):
-                own = region * ((columns >= left[:, None]) & (columns < right[:, None]))
-                rows, cols = np.nonzero(own.any(axis=1))[0], np.nonzero(own.any(axis=0))[0]
-                if len(rows) == 0 or rows[-1] - rows[0] + 1 < 0.5 * h:
-                    break  # a piece without a digit's height is a stroke's end, not a digit
-                y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-                pieces.append(((x + x0, y + y0, x1 - x0, y1 - y0), own[y0:y1, x0:x1] * 255))
-            else:
-                options.append(pieces)
-    return options
 
 
 def _min_height(config: DetectConfig, frame_h: int) -> float:

@@ -8,7 +8,6 @@ import pytest
 
 from digitcam.edge import detect, reading
 from digitcam.edge.page import paper_mask
-from digitcam.edge.preprocess import to_mnist
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
 from digitcam.edge.tracking import iou
 

@@ -1,0 +1,75 @@
+"""Touching digits: where to cut a wide ink blob so that each piece holds one digit.
+
+Only candidates are made here; which reading is right (the whole blob, two pieces, three...)
+is for the model to say (`reading.py`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from digitcam.edge.detect import Box
+
+Piece = tuple["Box", np.ndarray]  # a piece of a blob: its box and its own ink mask inside the box
+
+MAX_PIECES = 5
+CUT_DRIFT = 0.02  # ink pixels a cut would cross to stay one column nearer its even position
+CUT_ROWS = 40  # taller blobs are cut on every other row
+
+
+def _cut_path(ink: np.ndarray, lo: int, hi: int, centre: float) -> np.ndarray:
+    """The column, row by row, of a top-to-bottom path between columns lo and hi that crosses
+    the least ink (moving at most one column per row, so it can slip between slanted digits)."""
+    if len(ink) > CUT_ROWS:
+        # Found on every other row (a Python step per row is the cost here), then stretched back.
+        return np.repeat(_cut_path(ink[::2], lo, hi, centre), 2)[:len(ink)]
+    cols = np.arange(lo, hi)
+    cost = ink[:, lo:hi].astype(np.float32) + CUT_DRIFT * np.abs(cols - centre)[None, :]
+    step = np.zeros(cost.shape, np.int8)
+    wall = np.full(1, np.inf, np.float32)
+    for row in range(1, len(cost)):
+        above = cost[row - 1]
+        choices = np.stack([np.concatenate([wall, above[:-1]]), above, np.concatenate([above[1:], wall])])
+        best = choices.argmin(axis=0)
+        cost[row] += choices[best, np.arange(len(above))]
+        step[row] = best - 1
+    path = np.empty(len(cost), np.int64)
+    path[-1] = int(cost[-1].argmin())
+    for row in range(len(cost) - 1, 0, -1):
+        path[row - 1] = path[row] + step[row, path[row]]
+    return path + lo
+
+
+def split_options(mask: np.ndarray, box: Box) -> list[list[Piece]]:
+    """Ways to cut a wide blob into touching digits: for each likely count of digits, paths
+    through the least ink near evenly spaced columns, each piece trimmed to its own ink."""
+    x, y, w, h = box
+    region = (mask[y:y + h, x:x + w] > 0).astype(np.uint8)
+    columns = np.arange(w)[None, :]
+    options = []
+    # From digits as wide as tall to digits half as wide (a "1" is thinner still, but rare in a row).
+    for count in range(max(2, int(w / h)), min(MAX_PIECES, int(np.ceil(w / (0.5 * h)))) + 1):
+        reach = w / (3 * count)
+        cuts = [np.zeros(h, np.int64)]
+        for i in range(1, count):
+            centre = i * w / count
+            lo, hi = max(int(cuts[-1].max()) + 2, int(centre - reach)), min(w - 2, int(centre + reach) + 1)
+            if lo >= hi:
+                break
+            cuts.append(_cut_path(region, lo, hi, centre))
+        else:
+            cuts.append(np.full(h, w, np.int64))
+            pieces = []
+            for left, right in zip(cuts, cuts[1:]):
+                own = region * ((columns >= left[:, None]) & (columns < right[:, None]))
+                rows, cols = np.nonzero(own.any(axis=1))[0], np.nonzero(own.any(axis=0))[0]
+                if len(rows) == 0 or rows[-1] - rows[0] + 1 < 0.5 * h:
+                    break  # a piece without a digit's height is a stroke's end, not a digit
+                y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+                pieces.append(((x + x0, y + y0, x1 - x0, y1 - y0), own[y0:y1, x0:x1] * 255))
+            else:
+                options.append(pieces)
+    return options

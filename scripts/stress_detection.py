@@ -2,8 +2,9 @@
 
 A second, independent generator: pencil, sticky notes, red ink, markers, fine pens, light
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, digits
-close enough to touch, wide digits (never to be cut in two), hard and soft shadows, a hand
-at the edge, a wooden desk, light ink on a dark ground. Prints, per condition, how many
+close enough to touch, wide digits (never to be cut in two), digits of uneven height on one
+baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
+desk, light ink on a dark ground. Prints, per condition, how many
 pages were read exactly. Needs the full MNIST test set.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR] [--no-cut]
@@ -27,8 +28,11 @@ Page = tuple[np.ndarray, str]
 def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, height: tuple[int, int] = (60, 100),
           count: tuple[int, int] = (2, 6), paper=PAPER, ink=INK, spacing: float = 1.25,
           stroke: Callable[[np.ndarray, int], np.ndarray] | None = None, cells: bool = False,
-          underline: bool = False) -> tuple[np.ndarray, np.ndarray, str]:
-    """A 640x480 float page with a row of handwritten digits; returns the page, ink alpha and truth."""
+          underline: bool = False, on_line: bool = False) -> tuple[np.ndarray, np.ndarray, str]:
+    """A 640x480 float page with a row of handwritten digits; returns the page, ink alpha and truth.
+
+    `on_line`: digits of uneven height (65-100 %) standing on one baseline, as on ruled paper.
+    """
     h, w = 480, 640
     n = int(rng.integers(*count))
     size = int(rng.integers(*height))
@@ -37,13 +41,17 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
     pitch = int(size * spacing)
     x0, y0 = (w - pitch * n) // 2, (h - size) // 2
     for k, index in enumerate(pick):
-        glyph = cv2.resize(images[index], (size, size), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        side = int(size * rng.uniform(0.65, 1.0)) if on_line else size
+        glyph = cv2.resize(images[index], (side, side), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
         if stroke is not None:
-            glyph = stroke(glyph, size)
+            glyph = stroke(glyph, side)
         x, y = x0 + k * pitch, y0 + int(rng.integers(-5, 6))
-        alpha[y:y + size, x:x + size] = np.maximum(alpha[y:y + size, x:x + size], np.clip(glyph, 0, 1))
+        if on_line:  # the ink's lowest point on the baseline, give or take a pixel
+            bottom = int(np.nonzero((glyph > 0.3).any(axis=1))[0].max())
+            y = y0 + size - bottom + int(rng.integers(-1, 2))
+        alpha[y:y + side, x:x + side] = np.maximum(alpha[y:y + side, x:x + side], np.clip(glyph, 0, 1))
         if cells:
-            cv2.rectangle(alpha, (x - 6, y - 8), (x + size + 6, y + size + 8), 0.8, 2)
+            cv2.rectangle(alpha, (x - 6, y - 8), (x + side + 6, y + side + 8), 0.8, 2)
     if underline:
         cv2.line(alpha, (x0 - 10, y0 + size + 8), (x0 + pitch * n, y0 + size + 12), 0.9, 3)
     page = np.ones((h, w, 3), np.float32) * paper
@@ -130,6 +138,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "close together": plain(spacing=0.78, count=(3, 6)),
         "touching": plain(spacing=0.64, count=(2, 5)),
         "wide digits": wide,
+        "uneven, on a line": plain(on_line=True),
+        "small, uneven, line": plain(on_line=True, height=(26, 40), spacing=1.4),
         "hard shadow": then(lambda p, rng: finish(shadow(p, rng, 3), rng)),
         "soft shadow": then(lambda p, rng: finish(shadow(p, rng, 15), rng)),
         "hand at the edge": then(hand),

@@ -1,0 +1,75 @@
+"""Choosing between reading a wide blob whole and reading it as touching digits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitcam.edge import reading
+from digitcam.edge.backends.base import Backend
+from digitcam.edge.detect import Detection
+from digitcam.edge.recognizer import Recognizer
+
+
+class ScriptedBackend(Backend):
+    """Answers each input with the next (digit, confidence) of a script, in the order given."""
+
+    name = "scripted"
+
+    def __init__(self, script: list[tuple[int, float]]) -> None:
+        self.script = script
+        super().__init__("scripted")
+
+    def _load(self) -> None:
+        pass
+
+    def _run(self, batch: np.ndarray) -> np.ndarray:
+        assert len(batch) == len(self.script), "every alternative goes to the model in one batch"
+        probs = np.zeros((len(batch), 10), np.float32)
+        for row, (digit, confidence) in zip(probs, self.script):
+            row[:] = (1 - confidence) / 9
+            row[digit] = confidence
+        return probs
+
+
+def blob(box, seed: int = 0) -> Detection:
+    """A detection whose ink is a visible stroke (its look does not matter to the scripted model)."""
+    ink = np.zeros((40, 40), np.uint8)
+    ink[5 + seed:35, 18:22] = 255
+    return Detection(box, ink)
+
+
+def two_way(whole: bool = True) -> Detection:
+    wide = blob((0, 0, 80, 50))
+    wide.whole = whole
+    wide.splits = [[blob((0, 0, 40, 50)), blob((40, 0, 40, 50), seed=1)]]
+    return wide
+
+
+def read(detections, script):
+    return reading.read(detections, Recognizer(ScriptedBackend(script)))
+
+
+@pytest.mark.parametrize("whole, pieces, expect", [
+    ((0, 0.999), [(1, 0.999), (2, 0.999)], "0"),   # equally sure: one digit is likelier
+    ((8, 0.90), [(3, 0.999), (5, 0.999)], "35"),   # the whole is doubtful, the pieces are not
+    ((0, 0.97), [(1, 0.99), (2, 0.99)], "0"),      # a cut must cut the doubt eightfold
+    ((0, 0.80), [(1, 0.99), (2, 0.99)], "12"),
+])
+def test_the_surest_reading_wins_and_each_cut_must_pay(whole, pieces, expect):
+    result = read([two_way()], [whole, *pieces])
+    assert "".join(str(p.digit) for _, p in result.items) == expect
+    assert len(result.inputs) == len(expect)
+
+
+def test_a_blob_too_wide_for_one_digit_is_read_only_when_its_pieces_are_sure():
+    assert len(read([two_way(whole=False)], [(1, 0.95), (2, 0.95)]).items) == 2
+    assert read([two_way(whole=False)], [(1, 0.9), (4, 0.5)]).items == []  # a scribble cut apart
+
+
+def test_choices_are_per_blob_and_keep_reading_order():
+    plain = blob((200, 0, 30, 50))
+    result = read([two_way(), plain], [(8, 0.6), (3, 0.999), (5, 0.999), (7, 0.999)])
+    assert [p.digit for _, p in result.items] == [3, 5, 7]
+    assert [box[0] for box, _ in result.items] == [0, 40, 200]
+    assert result.number(0.5) == "357"

@@ -42,13 +42,15 @@ ONE_DIGIT_PHOTO = DetectConfig(max_height_share=1.0, max_aspect=2.5)
 @dataclass
 class Detection:
     """One ink blob. A wide one may be digits that touch: `splits` holds ways to cut it into
-    pieces (each piece a Detection), and the recognizer decides between them and the whole
-    (`reading.choose`). `whole` is False when the blob is too wide to be one digit."""
+    pieces (each piece a Detection), and the model decides between them and the whole
+    (`reading.read`). `whole` is False when the blob is far too wide to be one digit, and
+    `wide` True when it is wider than digits usually are: then any reading must be sure."""
 
     box: Box
     ink: np.ndarray = field(repr=False)  # light-on-dark ink crop, ready for to_mnist(light_ink=True)
     splits: list[list[Detection]] = field(default_factory=list, repr=False)
     whole: bool = True
+    wide: bool = False
 
 
 def _scale_for(gray: np.ndarray) -> float:
@@ -59,7 +61,8 @@ THIN = 0.3  # w / h below which a blob may be solid ink (a "1")
 # Touching digits (see touching.py): blobs wider than SPLIT_ASPECT x their height may be cut,
 # up to MAX_SPLIT_ASPECT wide (wider: a rule, a word, a scribble), when SPLIT_HEIGHT x the
 # smallest digit height or taller (smaller wide blobs are words of print).
-SPLIT_ASPECT = 0.95
+SPLIT_ASPECT = 1.3  # squarer blobs are one digit far more often than two (a fragment reads as a digit too)
+WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model is sure
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
@@ -164,14 +167,14 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
     detections = []
     for box in boxes:
         found = detection(box)
-        if box[2] > SPLIT_ASPECT * box[3] and box[3] >= SPLIT_HEIGHT * _min_height(config, work.shape[0]):
-            found.whole = box[2] <= config.max_aspect * box[3]
-            if not found.whole and _encloses(box, boxes):
-                continue  # a row of cells or a frame drawn around the digits
+        aspect = box[2] / box[3]
+        found.wide, found.whole = aspect > config.max_aspect, aspect <= max(config.max_aspect, WIDE_DIGIT_ASPECT)
+        if found.wide and _encloses(box, boxes):
+            continue  # a row of cells or a frame drawn around the digits
+        if aspect > SPLIT_ASPECT and box[3] >= SPLIT_HEIGHT * _min_height(config, work.shape[0]):
             found.splits = [[detection(*piece) for piece in option] for option in split_options(mask, box)]
-            if not found.whole and not found.splits:
-                continue
-        detections.append(found)
+        if found.whole or found.splits:
+            detections.append(found)
     return reading_order(detections)
 
 
@@ -202,7 +205,7 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     for x, y, w, h, area in boxes:
         if not min_height <= h <= max_height:
             continue
-        if not config.min_aspect <= w / h <= config.max_aspect and \
+        if not config.min_aspect <= w / h <= max(config.max_aspect, WIDE_DIGIT_ASPECT) and \
                 not (w / h <= MAX_SPLIT_ASPECT and h >= SPLIT_HEIGHT * min_height):
             continue
         density = area / (w * h)

@@ -25,9 +25,9 @@ from digitcam.edge.recognizer import Prediction, Recognizer
 # with cutting off (34/40), and more pages of touching digits (35/40 against 31/40).
 SPLIT_PENALTY = 8.0
 DOUBT_FLOOR = 1e-3
-# A blob too wide to be one digit is read only when its pieces are this sure (geometric mean):
-# cut apart, a scribble or a word still gives pieces, but unsure ones.
-MIN_SPLIT_SCORE = 0.8
+# A blob wider than digits usually are is read (whole or cut) only when the reading is this
+# sure (geometric mean): a scribble or a word, whole or cut apart, gives unsure readings.
+WIDE_MIN_SURENESS = 0.8
 
 
 @dataclass
@@ -69,7 +69,7 @@ def read(found: list[Detection], recognizer: Recognizer) -> FrameResult:
         for alternative in alternatives:
             start, at = at, at + len(alternative)
             sureness = _score(predictions[start:at])
-            if len(alternative) > 1 and not detection.whole and sureness < MIN_SPLIT_SCORE:
+            if detection.wide and sureness < WIDE_MIN_SURENESS:
                 continue
             score = -(1.0 - sureness + DOUBT_FLOOR) * SPLIT_PENALTY ** (len(alternative) - 1)
             if best is None or score > best[0]:

@@ -289,3 +289,17 @@ def test_a_big_digit_with_a_filled_loop_is_not_taken_for_a_shadow(small_mnist, r
     page[90:390, 170:470] -= 190 * np.clip(glyph, 0, 1)
     _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
     assert number == "9"
+
+
+def test_digits_written_flat_are_read_when_the_model_is_sure(small_mnist, recognizer):
+    """A 2 or 5 written flat (1.6-2.2 times as wide as tall) is wider than digits usually are:
+    it is read whole, but only when the model is sure."""
+    picks = [i for i, label in enumerate(small_mnist.y_test) if label in (2, 5, 7)][:30]
+    right = 0
+    for i in picks:
+        page = np.full((480, 640), 230.0, np.float32)
+        glyph = cv2.resize(small_mnist.x_test[i], (110, 55), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        page[200:255, 250:360] -= 195 * np.clip(glyph, 0, 1)
+        _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
+        right += number == str(small_mnist.y_test[i])
+    assert right >= 0.7 * len(picks), f"{right} of {len(picks)} flat digits read"  # 24 here, 14 if dropped

@@ -41,7 +41,7 @@ def blob(box, seed: int = 0) -> Detection:
 
 def two_way(whole: bool = True) -> Detection:
     wide = blob((0, 0, 80, 50))
-    wide.whole = whole
+    wide.whole, wide.wide = whole, not whole
     wide.splits = [[blob((0, 0, 40, 50)), blob((40, 0, 40, 50), seed=1)]]
     return wide
 

@@ -21,8 +21,8 @@ from digitcam.edge.recognizer import Prediction, Recognizer
 # Readings compete on doubt (1 - geometric mean confidence of their pieces), and each cut
 # multiplies a reading's doubt by SPLIT_PENALTY: one wide digit is likelier than two touching
 # ones. Below DOUBT_FLOOR confidences are all "sure" (calibration is not finer than that).
-# With 8, `scripts/stress_detection.py --pages 40` reads as many pages of wide digits as
-# with cutting off (34/40), and more pages of touching digits (35/40 against 31/40).
+# With 8, `scripts/stress_detection.py --pages 40` reads 35/40 pages of touching digits
+# (26 with --no-cut) and all 40 pages of wide single digits, as without cutting.
 SPLIT_PENALTY = 8.0
 DOUBT_FLOOR = 1e-3
 # A blob wider than digits usually are is read (whole or cut) only when the reading is this

@@ -244,7 +244,8 @@ def _in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_as
         overlap = min(y + h, by + bh) - max(y, by)
         gap = max(bx - (x + w), x - (bx + bw))
         if overlap >= 0.5 * min(h, bh) and gap <= 3 * h:
-            companions += 2 if word else 1
+            # A blob as wide as a flat digit counts once, a longer word twice.
+            companions += 2 if word and bw > WIDE_DIGIT_ASPECT * bh else 1
     return companions >= TEXT_COMPANIONS
 
 

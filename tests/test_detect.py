@@ -303,3 +303,19 @@ def test_digits_written_flat_are_read_when_the_model_is_sure(small_mnist, recogn
         _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
         right += number == str(small_mnist.y_test[i])
     assert right >= 0.7 * len(picks), f"{right} of {len(picks)} flat digits read"  # 24 here, 14 if dropped
+
+
+def test_a_flat_digit_beside_small_digits_is_not_taken_for_a_word_of_print(small_mnist, recognizer):
+    """Small handwriting: a 2 written flat is as wide as a short printed word, but one such blob
+    does not make a line of print."""
+    twos = [i for i, label in enumerate(small_mnist.y_test) if label == 2][:10]
+    right = 0
+    for two in twos:
+        page = np.full((480, 640), 230.0, np.float32)
+        for k, (i, (w, h)) in enumerate([(0, (34, 34)), (1, (34, 34)), (two, (44, 22))]):
+            glyph = cv2.resize(small_mnist.x_test[i], (w, h), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+            y = 240 - h
+            page[y:y + h, 200 + 50 * k:200 + 50 * k + w] -= 195 * np.clip(glyph, 0, 1)
+        _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
+        right += number == f"{small_mnist.y_test[0]}{small_mnist.y_test[1]}2"
+    assert right >= 8, f"{right} of 10"

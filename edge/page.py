@@ -137,8 +137,13 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     what is darker than the paper around it.
     """
     smooth = cv2.GaussianBlur(gray, (5, 5), 0)  # sensor noise and paper grain
-    light = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (FLAT_KERNEL, FLAT_KERNEL)))
+    # The light is found at half size (4x cheaper) and brought back; a closing is never darker
+    # than what it closes, so neither is the light.
+    h, w = smooth.shape
+    half = cv2.resize(smooth, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+    light = cv2.morphologyEx(half, cv2.MORPH_CLOSE,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (FLAT_KERNEL // 2 | 1, FLAT_KERNEL // 2 | 1)))
+    light = np.maximum(cv2.resize(light, (w, h), interpolation=cv2.INTER_LINEAR), smooth)
     _relight_enclosed_ink(light)
     flat = smooth.astype(np.float32) * (PAPER_LEVEL / np.maximum(light, 1).astype(np.float32))
     return np.clip(flat, 0, 255).astype(np.uint8)

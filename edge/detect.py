@@ -9,15 +9,18 @@ sheet and evens out its light; here adaptive thresholding marks the ink, long th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Callable, TypeVar
 
 import cv2
 import numpy as np
 
 from digitcam.edge.page import WORK_HEIGHT, flatten, light_ink, paper_mask
 from digitcam.edge.preprocess import to_gray
-from digitcam.edge.touching import split_options
+from digitcam.edge.touching import split_options, stacked_split
 
 Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,6 +61,7 @@ def _scale_for(gray: np.ndarray) -> float:
 
 
 THIN = 0.3  # w / h below which a blob may be solid ink (a "1")
+STACKED_GAP, STACKED_HEIGHT = 0.1, 2.3  # x the typical digit height: see _merge
 # Touching digits (see touching.py): blobs wider than SPLIT_ASPECT x their height may be cut,
 # up to MAX_SPLIT_ASPECT wide (wider: a rule, a word, a scribble), when SPLIT_HEIGHT x the
 # smallest digit height or taller (smaller wide blobs are words of print).
@@ -113,7 +117,9 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
     """Join the parts of one digit (an open 4, a 5's detached bar, a broken stroke).
 
     Two parts merge when they touch or nearly touch and the joined box is still digit-shaped
-    (not wider than tall by much), so neighbouring digits on a line stay apart.
+    (not wider than tall by much), so neighbouring digits on a line stay apart. Each entry is
+    [x, y, w, h, ink area, cut row]: the cut row is set where two parts one above the other
+    were joined only because they all but touch, so the model can still read them as two.
     """
     tall = [b[3] for b in boxes if b[3] >= config.min_height // 2]
     typical = float(np.median(tall)) if tall else float(config.min_height)
@@ -131,8 +137,15 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
                 gap_y = max(a[1], box[1]) - min(a[1] + a[3], box[1] + box[3])
                 x0, y0 = min(a[0], box[0]), min(a[1], box[1])
                 x1, y1 = max(a[0] + a[2], box[0] + box[2]), max(a[1] + a[3], box[1] + box[3])
-                if gap_y < reach and (x1 - x0) <= config.merge_aspect * (y1 - y0) and (y1 - y0) <= 1.6 * typical:
-                    merged[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + box[4]]
+                # Halves of one digit, one on top of the other, all but touching (an 8's loops, a
+                # 3's arcs drawn in two strokes): rows of writing stand further apart than this.
+                overlap_x = min(a[0] + a[2], box[0] + box[2]) - max(a[0], box[0])
+                stacked = gap_y < STACKED_GAP * typical and overlap_x >= 0.5 * min(a[2], box[2])
+                tallest = (STACKED_HEIGHT if stacked else 1.6) * typical
+                if gap_y < reach and (x1 - x0) <= config.merge_aspect * (y1 - y0) and (y1 - y0) <= tallest:
+                    upper, lower = sorted((a, box), key=lambda b: b[1])
+                    cut = (upper[1] + upper[3] + lower[1]) // 2 if y1 - y0 > 1.6 * typical else a[5]
+                    merged[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + box[4], cut]
                     changed = True
                     break
             else:
@@ -157,7 +170,7 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     if light_ink(work):
         work, color = 255 - work, None  # from here on, dark ink on a light ground
-    boxes, mask, ink_source = _find(work, config, roi is None, color)
+    boxes, cuts, mask, ink_source = _find(work, config, roi is None, color)
 
     def detection(box: Box, own: np.ndarray | None = None) -> Detection:
         x, y, w, h = box
@@ -173,6 +186,9 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
             continue  # a row of cells or a frame drawn around the digits
         if aspect > SPLIT_ASPECT and box[3] >= SPLIT_HEIGHT * _min_height(config, work.shape[0]):
             found.splits = [[detection(*piece) for piece in option] for option in split_options(mask, box)]
+        halves = stacked_split(mask, box, cuts[box]) if box in cuts else []
+        if halves:
+            found.splits.append([detection(*piece) for piece in halves])
         if found.whole or found.splits:
             detections.append(found)
     return reading_order(detections)
@@ -188,21 +204,23 @@ def _min_height(config: DetectConfig, frame_h: int) -> float:
 
 
 def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
-          color: np.ndarray | None = None) -> tuple[list[Box], np.ndarray, np.ndarray]:
-    """Digit boxes for dark ink on a light ground in a work-scale grey image, with the ink mask."""
+          color: np.ndarray | None = None) -> tuple[list[Box], dict[Box, int], np.ndarray, np.ndarray]:
+    """Digit boxes for dark ink on a light ground in a work-scale grey image, the rows where
+    stacked halves were joined, the ink mask and the flattened image."""
     flat = flatten(work)
     mask = ink_mask(work, config, color, flat)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
     min_part = max(5, config.min_height // 4)
-    parts = [[*stats[i, :4].tolist(), int(stats[i, 4])] for i in range(1, count)
+    parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None] for i in range(1, count)
              if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
     max_height = config.max_height_share * (frame_h if whole_frame else max(frame_h, WORK_HEIGHT))
     min_height = _min_height(config, frame_h)
     found = []
-    for x, y, w, h, area in boxes:
+    cuts: dict[Box, int] = {}
+    for x, y, w, h, area, cut in boxes:
         if not min_height <= h <= max_height:
             continue
         if not config.min_aspect <= w / h <= max(config.max_aspect, WIDE_DIGIT_ASPECT) and \
@@ -218,7 +236,9 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         if h <= PRINT_HEIGHT * min_height and _in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect):
             continue
         found.append((x, y, w, h))
-    return found, mask, flat
+        if cut is not None:
+            cuts[(x, y, w, h)] = cut
+    return found, cuts, mask, flat
 
 
 TEXT_COMPANIONS = 2  # letters (a word counts as two) on the same line within three heights
@@ -234,7 +254,7 @@ def _in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_as
     """
     x, y, w, h = box
     companions = 0
-    for bx, by, bw, bh, _ in boxes:
+    for bx, by, bw, bh, *_ in boxes:
         if (bx, by, bw, bh) == (x, y, w, h):
             continue
         small = 0.4 * h <= bh < min(min_height, 0.9 * h)
@@ -267,21 +287,21 @@ def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box, own: np.ndarray | No
     return ink
 
 
-def reading_order(detections: list[Detection]) -> list[Detection]:
+def reading_order(items: list[T], box_of: Callable[[T], Box] = attrgetter("box")) -> list[T]:
     """Rows top to bottom, each left to right; a box joins a row it overlaps vertically by a quarter."""
-    rows: list[list[Detection]] = []
-    for det in sorted(detections, key=lambda d: d.box[1] + d.box[3] / 2):
-        _, y, _, h = det.box
+    rows: list[list[T]] = []
+    for item in sorted(items, key=lambda d: box_of(d)[1] + box_of(d)[3] / 2):
+        _, y, _, h = box_of(item)
         for row in rows:
-            top = min(d.box[1] for d in row)
-            bottom = max(d.box[1] + d.box[3] for d in row)
+            top = min(box_of(d)[1] for d in row)
+            bottom = max(box_of(d)[1] + box_of(d)[3] for d in row)
             if min(bottom, y + h) - max(top, y) > 0.25 * min(h, bottom - top):
-                row.append(det)
+                row.append(item)
                 break
         else:
-            rows.append([det])
-    rows.sort(key=lambda row: min(d.box[1] for d in row))
-    return [d for row in rows for d in sorted(row, key=lambda d: d.box[0])]
+            rows.append([item])
+    rows.sort(key=lambda row: min(box_of(d)[1] for d in row))
+    return [d for row in rows for d in sorted(row, key=lambda d: box_of(d)[0])]
 
 
 def group_rows(boxes: list[Box]) -> list[list[int]]:

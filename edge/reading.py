@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -61,8 +62,7 @@ def read(found: list[Detection], recognizer: Recognizer) -> FrameResult:
     t1 = time.perf_counter()
     predictions = recognizer.predict(inputs)
     t2 = time.perf_counter()
-    items: list[tuple[Box, Prediction]] = []
-    chosen_inputs: list[np.ndarray] = []
+    chosen: list[tuple[Box, Prediction, np.ndarray]] = []
     at = 0
     for detection, alternatives in zip(found, options):
         best: tuple[float, int, list[Detection]] | None = None
@@ -76,9 +76,10 @@ def read(found: list[Detection], recognizer: Recognizer) -> FrameResult:
                 best = (score, start, alternative)
         if best is not None:
             _, start, alternative = best
-            for j, piece in enumerate(alternative):
-                if inputs[start + j].any():  # a blank input is no digit
-                    items.append((piece.box, predictions[start + j]))
-                    chosen_inputs.append(inputs[start + j])
+            chosen.extend((piece.box, predictions[start + j], inputs[start + j])
+                          for j, piece in enumerate(alternative)
+                          if inputs[start + j].any())  # a blank input is no digit
+    # The halves of a stacked blob read as two digits belong to two rows.
+    chosen = detect.reading_order(chosen, box_of=itemgetter(0))
     stages = {"preprocess": (t1 - t0) * 1e3, "inference": (t2 - t1) * 1e3}
-    return FrameResult(items, chosen_inputs, stages)
+    return FrameResult([(box, p) for box, p, _ in chosen], [i for *_, i in chosen], stages)

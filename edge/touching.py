@@ -73,3 +73,19 @@ def split_options(mask: np.ndarray, box: Box) -> list[list[Piece]]:
             else:
                 options.append(pieces)
     return options
+
+
+def stacked_split(mask: np.ndarray, box: Box, row: int) -> list[Piece]:
+    """The upper and lower halves of a blob joined across a horizontal gap at `row`."""
+    x, y, w, h = box
+    region = (mask[y:y + h, x:x + w] > 0).astype(np.uint8)
+    pieces = []
+    for top, bottom in ((0, row - y), (row - y, h)):
+        own = np.zeros_like(region)
+        own[top:bottom] = region[top:bottom]
+        rows, cols = np.nonzero(own.any(axis=1))[0], np.nonzero(own.any(axis=0))[0]
+        if len(rows) == 0:
+            return []
+        y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        pieces.append(((x + x0, y + y0, x1 - x0, y1 - y0), own[y0:y1, x0:x1] * 255))
+    return pieces

@@ -319,3 +319,34 @@ def test_a_flat_digit_beside_small_digits_is_not_taken_for_a_word_of_print(small
         _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
         right += number == f"{small_mnist.y_test[0]}{small_mnist.y_test[1]}2"
     assert right >= 8, f"{right} of 10"
+
+
+def _two_loop_eight(gap: int) -> np.ndarray:
+    """An 8 drawn as two loops, one above the other, `gap` px apart: black on white, like a drawing."""
+    canvas = np.full((400, 400), 255, np.uint8)
+    cv2.ellipse(canvas, (200, 120), (55, 60), 0, 0, 360, 0, 14, cv2.LINE_AA)
+    cv2.ellipse(canvas, (200, 120 + 60 + 14 + gap + 65), (65, 65), 0, 0, 360, 0, 14, cv2.LINE_AA)
+    return canvas
+
+
+@pytest.mark.parametrize("gap", [4, 10])
+def test_a_digit_drawn_in_two_strokes_that_all_but_touch_is_one_digit(recognizer, gap):
+    """Stacked halves a few pixels apart are joined, and the model reads them as one 8, not 0 over 0."""
+    found = detect.find_digits(_two_loop_eight(gap), detect.ONE_DIGIT_PHOTO, roi=(0, 0, 400, 400))
+    assert len(found) == 1 and len(found[0].splits) == 1  # the halves stay on offer
+    result = reading.read(found, recognizer)
+    assert [p.digit for _, p in result.items] == [8]
+
+
+def test_rows_of_digits_close_together_stay_two_rows(small_mnist, recognizer):
+    """Two rows whose ink nearly touches: where the joined pair reads badly, the halves win."""
+    right = 0
+    for start in range(0, 80, 8):
+        page = np.full((480, 640), 230.0, np.float32)
+        for k, digit in enumerate(small_mnist.x_test[start:start + 8]):
+            g = cv2.resize(digit, (60, 60), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+            y, x = 120 + (k // 4) * 60, 150 + (k % 4) * 80
+            page[y:y + 60, x:x + 60] = np.minimum(page[y:y + 60, x:x + 60], 230 - 195 * np.clip(g, 0, 1))
+        _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
+        right += number == "".join(map(str, small_mnist.y_test[start:start + 8]))
+    assert right >= 8, f"{right} of 10 pages of two close rows read"

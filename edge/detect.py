@@ -61,7 +61,8 @@ def _scale_for(gray: np.ndarray) -> float:
 
 
 THIN = 0.3  # w / h below which a blob may be solid ink (a "1")
-STACKED_GAP, STACKED_HEIGHT = 0.1, 2.3  # x the typical digit height: see _merge
+MERGED_HEIGHT = 1.6  # x the typical digit height: the tallest that parts joined into one digit may be
+STACKED_GAP, STACKED_HEIGHT = 0.1, 2.3  # the same, for halves one above the other that all but touch
 # Touching digits (see touching.py): blobs wider than SPLIT_ASPECT x their height may be cut,
 # up to MAX_SPLIT_ASPECT wide (wider: a rule, a word, a scribble), when SPLIT_HEIGHT x the
 # smallest digit height or taller (smaller wide blobs are words of print).
@@ -141,10 +142,10 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
                 # 3's arcs drawn in two strokes): rows of writing stand further apart than this.
                 overlap_x = min(a[0] + a[2], box[0] + box[2]) - max(a[0], box[0])
                 stacked = gap_y < STACKED_GAP * typical and overlap_x >= 0.5 * min(a[2], box[2])
-                tallest = (STACKED_HEIGHT if stacked else 1.6) * typical
+                tallest = (STACKED_HEIGHT if stacked else MERGED_HEIGHT) * typical
                 if gap_y < reach and (x1 - x0) <= config.merge_aspect * (y1 - y0) and (y1 - y0) <= tallest:
                     upper, lower = sorted((a, box), key=lambda b: b[1])
-                    cut = (upper[1] + upper[3] + lower[1]) // 2 if y1 - y0 > 1.6 * typical else a[5]
+                    cut = (upper[1] + upper[3] + lower[1]) // 2 if y1 - y0 > MERGED_HEIGHT * typical else a[5]
                     merged[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + box[4], cut]
                     changed = True
                     break

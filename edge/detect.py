@@ -26,7 +26,7 @@ T = TypeVar("T")
 @dataclass
 class DetectConfig:
     min_height: int = 12          # px at WORK_HEIGHT: under 1 cm on an A4 sheet filling the frame
-    max_height_share: float = 0.5  # of the frame height
+    max_height_share: float = 0.9  # of the frame height
     min_aspect: float = 0.08      # w / h: a "1" is thin
     max_aspect: float = 1.6
     min_density: float = 0.04     # ink pixels / box area

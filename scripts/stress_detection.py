@@ -133,6 +133,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "tilted": then(tilt),
         "small (13-18 px)": plain(height=(18, 26), count=(4, 5), spacing=1.6),
         "big, alone": plain(height=(300, 301), count=(1, 2)),
+        "held up close": plain(height=(360, 440), count=(1, 2)),
         "in cells": plain(cells=True, height=(60, 80)),
         "underlined": plain(underline=True, height=(60, 80)),
         "close together": plain(spacing=0.78, count=(3, 6)),

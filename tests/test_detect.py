@@ -350,3 +350,15 @@ def test_rows_of_digits_close_together_stay_two_rows(small_mnist, recognizer):
         _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
         right += number == "".join(map(str, small_mnist.y_test[start:start + 8]))
     assert right >= 8, f"{right} of 10 pages of two close rows read"
+
+
+def test_a_digit_held_up_close_to_the_camera_is_read(small_mnist, recognizer):
+    """A digit filling most of the frame (ink about 60 % of its height) is read in multi mode."""
+    right = 0
+    for i in range(10):
+        page = np.full((480, 640), 225.0, np.float32)
+        glyph = cv2.resize(small_mnist.x_test[i], (400, 400), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        page[40:440, 120:520] -= 190 * np.clip(glyph, 0, 1)
+        _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
+        right += number == str(small_mnist.y_test[i])
+    assert right >= 9, f"{right} of 10"

@@ -161,8 +161,8 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
         single = args.mode == "single" or (args.mode == "auto" and max(image.shape[:2]) <= SINGLE_DIGIT_SIDE)
         found = [] if single else detect.find_digits(image)
         if args.mode == "auto" and not single:
-            # A photo of one big digit: page rules would reject it whole (too tall, touching the
-            # edges) and read its strokes as several digits; a blob over half the height wins.
+            # A photo of one big digit: page rules would reject it whole when it touches the
+            # edges (a tight crop) or read pieces of it; a blob over half the height wins.
             whole = detect.largest(detect.find_digits(image, detect.ONE_DIGIT_PHOTO,
                                                       roi=(0, 0, image.shape[1], image.shape[0])))
             if whole and (not found or whole[0].box[3] > 0.5 * image.shape[0]):

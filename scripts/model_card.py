@@ -118,7 +118,10 @@ def main(models: Path, runs: list[Path]) -> str:
                      f"{(e['test_accuracy'] or 0) * 100:.2f} % | {(e['agreement'] or 0) * 100:.2f} % | "
                      f"{e.get('temperature', 1.0):.3f} | {cal.get('test_ece_after', float('nan')) * 100:.2f} % | "
                      f"{'yes' if e['usable'] else 'no'} |")
-    lines += targets(manifest, runs)
+    target_rows = targets(manifest, runs)
+    lines += target_rows
+    if any(row.endswith("| **no** |") for row in target_rows):
+        lines += ["", "What was tried for a missed target, and chosen how: README.md, \"The shipped models\"."]
     lines += ["", f"Default on the device: `{manifest.get('default', 'the best usable int8 file')}`.", "",
               "## Known weaknesses", ""]
     for run in runs:

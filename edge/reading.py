@@ -1,5 +1,6 @@
 """From detected blobs to digits read: MNIST inputs, one batched inference, and, for a wide
-blob, the choice between reading it whole and reading it as touching digits.
+blob, the choice between reading it whole and reading it as touching digits (or, for two
+halves joined one above the other, as one digit or two rows).
 
 Cutting touching digits apart is guesswork for geometry alone (a wide "0" and a "10" look
 alike to a column profile), so every way to cut is shown to the model in the same batch and
@@ -23,7 +24,7 @@ from digitcam.edge.recognizer import Prediction, Recognizer
 # multiplies a reading's doubt by SPLIT_PENALTY: one wide digit is likelier than two touching
 # ones. Below DOUBT_FLOOR confidences are all "sure" (calibration is not finer than that).
 # With 8, `scripts/stress_detection.py --pages 40` reads 35/40 pages of touching digits
-# (26 with --no-cut) and all 40 pages of wide single digits, as without cutting.
+# (25 with --no-cut) and all 40 pages of wide single digits, as without cutting.
 SPLIT_PENALTY = 8.0
 DOUBT_FLOOR = 1e-3
 # A blob wider than digits usually are is read (whole or cut) only when the reading is this

@@ -179,13 +179,14 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
         return Detection(source_box, _ink_crop(ink_source, mask, box, own))
 
     detections = []
+    cuttable_height = SPLIT_HEIGHT * _min_height(config, work.shape[0])
     for box in boxes:
-        found = detection(box)
         aspect = box[2] / box[3]
-        found.wide, found.whole = aspect > config.max_aspect, aspect <= max(config.max_aspect, WIDE_DIGIT_ASPECT)
-        if found.wide and _encloses(box, boxes):
+        if aspect > config.max_aspect and _encloses(box, boxes):
             continue  # a row of cells or a frame drawn around the digits
-        if aspect > SPLIT_ASPECT and box[3] >= SPLIT_HEIGHT * _min_height(config, work.shape[0]):
+        found = detection(box)
+        found.wide, found.whole = aspect > config.max_aspect, aspect <= max(config.max_aspect, WIDE_DIGIT_ASPECT)
+        if aspect > SPLIT_ASPECT and box[3] >= cuttable_height:
             found.splits = [[detection(*piece) for piece in option] for option in split_options(mask, box)]
         halves = stacked_split(mask, box, cuts[box]) if box in cuts else []
         if halves:

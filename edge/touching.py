@@ -62,17 +62,21 @@ def split_options(mask: np.ndarray, box: Box) -> list[list[Piece]]:
             cuts.append(_cut_path(region, lo, hi, centre))
         else:
             cuts.append(np.full(h, w, np.int64))
-            pieces = []
-            for left, right in zip(cuts, cuts[1:]):
-                own = region * ((columns >= left[:, None]) & (columns < right[:, None]))
-                rows, cols = np.nonzero(own.any(axis=1))[0], np.nonzero(own.any(axis=0))[0]
-                if len(rows) == 0 or rows[-1] - rows[0] + 1 < 0.5 * h:
-                    break  # a piece without a digit's height is a stroke's end, not a digit
-                y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-                pieces.append(((x + x0, y + y0, x1 - x0, y1 - y0), own[y0:y1, x0:x1] * 255))
-            else:
+            pieces = [_trimmed(region * ((columns >= left[:, None]) & (columns < right[:, None])), x, y)
+                      for left, right in zip(cuts, cuts[1:])]
+            # A piece without a digit's height is a stroke's end, not a digit.
+            if all(piece is not None and piece[0][3] >= 0.5 * h for piece in pieces):
                 options.append(pieces)
     return options
+
+
+def _trimmed(own: np.ndarray, x: int, y: int) -> Piece | None:
+    """A piece's box (offset by x, y) and its ink mask, cut to the ink; None when it has none."""
+    rows, cols = np.nonzero(own.any(axis=1))[0], np.nonzero(own.any(axis=0))[0]
+    if len(rows) == 0:
+        return None
+    y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    return (x + x0, y + y0, x1 - x0, y1 - y0), own[y0:y1, x0:x1] * 255
 
 
 def stacked_split(mask: np.ndarray, box: Box, row: int) -> list[Piece]:
@@ -83,9 +87,5 @@ def stacked_split(mask: np.ndarray, box: Box, row: int) -> list[Piece]:
     for top, bottom in ((0, row - y), (row - y, h)):
         own = np.zeros_like(region)
         own[top:bottom] = region[top:bottom]
-        rows, cols = np.nonzero(own.any(axis=1))[0], np.nonzero(own.any(axis=0))[0]
-        if len(rows) == 0:
-            return []
-        y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-        pieces.append(((x + x0, y + y0, x1 - x0, y1 - y0), own[y0:y1, x0:x1] * 255))
-    return pieces
+        pieces.append(_trimmed(own, x, y))
+    return pieces if all(piece is not None for piece in pieces) else []

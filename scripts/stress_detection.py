@@ -4,8 +4,8 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, digits
 close enough to touch, wide digits (never to be cut in two), digits of uneven height on one
 baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
-desk, light ink on a dark ground. Prints, per condition, how many
-pages were read exactly. Needs the full MNIST test set.
+desk, light ink on a dark ground. Prints, per condition, how many pages were read exactly.
+Needs the full MNIST test set.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR] [--no-cut]
 """

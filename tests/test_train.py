@@ -56,6 +56,28 @@ def test_ensemble_is_one_model_equal_to_the_mean_of_its_members(small_mnist, tmp
     np.testing.assert_allclose(np.asarray(fused(x, training=False)), expected, atol=1e-6)
 
 
+def test_members_of_one_name_fuse_save_and_load(tmp_path):
+    # Members trained as separate runs are all called "cnn"; the fused model must still save.
+    members = [models.build_cnn(), models.build_cnn()]
+    fused = models.fuse_ensemble(members)
+    assert len({layer.name for layer in fused.layers}) == len(fused.layers)
+    fused.save(tmp_path / "ensemble.keras")
+    loaded = keras.saving.load_model(tmp_path / "ensemble.keras")
+    x = np.random.default_rng(0).uniform(0, 255, (8, 28, 28, 1)).astype("float32")
+    expected = np.mean([np.asarray(m(x, training=False)) for m in members], axis=0)
+    np.testing.assert_allclose(np.asarray(loaded(x, training=False)), expected, atol=1e-6)
+
+
+def test_the_seed_decides_the_initial_weights(small_mnist, tmp_path):
+    first, second = (runs.train("cnn", small_mnist, tmp_path / name,
+                                fitting.FitConfig(epochs=1, batch_size=256, seed=5, augment=False))
+                     for name in ("a", "b"))
+    weights = [keras.saving.load_model(tmp_path / name / "cnn.keras").get_layer("s0a_conv").get_weights()[0]
+               for name in ("a", "b")]
+    assert first["parameters"] == second["parameters"]
+    np.testing.assert_allclose(weights[0], weights[1], atol=1e-3)
+
+
 class Interrupt(keras.callbacks.Callback):
     """Stops training as a Ctrl-C would, after `after` epochs have been backed up."""
 

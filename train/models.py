@@ -96,9 +96,20 @@ def fuse_ensemble(members: Sequence[keras.Model], name: str = "ensemble") -> ker
     if len(members) < 2:
         raise ValueError(f"an ensemble needs at least 2 members, got {len(members)}")
     inputs = _inputs()
-    outputs = [member(inputs, training=False) for member in members]
+    outputs = [_named(member, k, members)(inputs, training=False) for k, member in enumerate(members)]
     mean = layers.Average(name="probabilities")(outputs)
     return keras.Model(inputs, mean, name=name)
+
+
+def _named(member: keras.Model, k: int, members: Sequence[keras.Model]) -> keras.Model:
+    """The member itself, or a view of it under a unique name when another member shares its name.
+
+    Members trained as separate runs (in parallel, say) are all called after their architecture,
+    and a Keras model cannot hold two sub-models of one name.
+    """
+    if sum(m.name == member.name for m in members) == 1:
+        return member
+    return keras.Model(member.inputs[0], member.outputs[0], name=f"{member.name}_{k}")
 
 
 def count_macs(model: keras.Model) -> int:

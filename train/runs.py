@@ -51,6 +51,8 @@ def _fit_single(arch: str, name: str, data: Mnist, out: Path, config: fitting.Fi
         log.info("%s already finished in %s", name, out)
         model = keras.saving.load_model(out / "best.keras", compile=False)
         return model, fitting.read_history(out / "history.csv")
+    # Seeded before the build, so the initial weights follow the run's seed too.
+    keras.utils.set_random_seed(config.seed)
     with _scope(strategy):
         model = models.build(arch, name=name)
         history = fitting.fit(model, data, out, config, resume=resume)

@@ -8,7 +8,8 @@ sheet and evens out its light; here adaptive thresholding marks the ink, long th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Callable, TypeVar
 
@@ -21,6 +22,7 @@ from digitcam.edge.touching import split_options, stacked_split
 
 Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -156,8 +158,92 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
 
 
 def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box | None = None) -> list[Detection]:
-    """Every digit-like ink blob in `frame` (or in `roi`), in reading order."""
+    """Every digit-like ink blob in `frame` (or in `roi`), in reading order.
+
+    A frame taller than the work height is looked at reduced; where that shows only small
+    digits (a phone photo of a page), the part around them is looked at again closer up.
+    """
     config = config or DetectConfig()
+    found, scale = _detect(frame, config, roi)
+    if roi is not None or scale > 1 / ZOOM_GAIN:
+        return found
+    if found:
+        return reading_order(_closer(frame, config, found, scale))
+    # No digit at work scale: blobs a little smaller lead the closer look, but are never kept.
+    seeds, _ = _detect(frame, replace(config, min_height=int(config.min_height * ZOOM_SEED)), None)
+    return reading_order(_closer(frame, config, seeds, scale, keep=False))
+
+
+# A second, closer look (at up to the frame's own resolution) where digits come out this
+# small at work scale, around each group of them with this margin (x their height), when
+# it enlarges them at least ZOOM_GAIN times: thin strokes and close neighbours survive it.
+ZOOM_BELOW = 32
+ZOOM_MARGIN = 2.0
+ZOOM_REACH = 4.0
+ZOOM_GAIN = 1.5
+ZOOM_MIN_HEIGHT = 0.75  # x the smallest digit height, enlarged with the rest
+ZOOM_MORE = 2
+ZOOM_SEED = 0.65  # x the smallest digit height, for the blobs that lead it where a large frame shows no digit
+
+
+def _closer(frame: np.ndarray, config: DetectConfig, found: list[Detection], scale: float,
+            keep: bool = True) -> list[Detection]:
+    """`found`, with each group of small digits replaced by what a closer look at it finds;
+    groups not looked at (or whose look is not trusted) stay as they are, or go if not `keep`."""
+    frame_h, frame_w = frame.shape[:2]
+    kept: list[Detection] = []
+    for region, group in _regions(found, frame_w, frame_h):
+        x, y, w, h = region
+        typical = float(np.median([d.box[3] for d in group]))
+        gain = min(1.0, WORK_HEIGHT / h) / scale
+        if typical * scale >= ZOOM_BELOW or gain < ZOOM_GAIN:
+            kept += group if keep else []
+            continue
+        # What is too small to be a digit stays about as small on the page: print does not
+        # turn into digits by being looked at closer, digits a little smaller than these do.
+        closer_config = replace(config, min_height=int(config.min_height * gain * ZOOM_MIN_HEIGHT))
+        closer, _ = _detect(frame[y:y + h, x:x + w], closer_config, None)
+        # Far more blobs up close than from afar is a line of print, whose letters only now
+        # look digit-sized; handwriting gains a missed neighbour or two.
+        trusted = 0 < len(closer) <= ZOOM_MORE * len(group) + 1
+        kept += [_moved(d, x, y) for d in closer] if trusted else group if keep else []
+        log.debug("closer look at %s: %d digits instead of %d", region, len(closer), len(group))
+    return kept
+
+
+def _regions(found: list[Detection], frame_w: int, frame_h: int) -> list[tuple[Box, list[Detection]]]:
+    """Disjoint regions around groups of detections, each grown by ZOOM_MARGIN x its digits' height."""
+    groups = []
+    for d in found:
+        x, y, w, h = d.box
+        # Further along the row than across it: a number's missed digits stand beside the found ones.
+        mx, my = int(ZOOM_REACH * h), int(ZOOM_MARGIN * h)
+        groups.append(([max(0, x - mx), max(0, y - my), min(frame_w, x + w + mx), min(frame_h, y + h + my)], [d]))
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                a, b = groups[i][0], groups[j][0]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    box = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+                    groups[i] = (box, groups[i][1] + groups[j][1])
+                    del groups[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [((x0, y0, x1 - x0, y1 - y0), members) for (x0, y0, x1, y1), members in groups]
+
+
+def _moved(detection: Detection, dx: int, dy: int) -> Detection:
+    x, y, w, h = detection.box
+    return replace(detection, box=(x + dx, y + dy, w, h),
+                   splits=[[_moved(piece, dx, dy) for piece in option] for option in detection.splits])
+
+
+def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[list[Detection], float]:
+    """The detections of one look at `frame` (or `roi`), and the scale the look was at."""
     gray = to_gray(frame)
     color = frame if frame.ndim == 3 and frame.shape[2] == 3 else None
     ox, oy = 0, 0
@@ -166,7 +252,7 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
         gray, ox, oy = gray[y:y + h, x:x + w], x, y
         color = None if color is None else color[y:y + h, x:x + w]
     if gray.size == 0:
-        return []
+        return [], 1.0
     scale = _scale_for(gray)
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     if light_ink(work):
@@ -193,7 +279,7 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
             found.splits.append([detection(*piece) for piece in halves])
         if found.whole or found.splits:
             detections.append(found)
-    return reading_order(detections)
+    return reading_order(detections), scale
 
 
 def _encloses(box: Box, boxes: list[Box]) -> bool:

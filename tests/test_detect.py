@@ -362,3 +362,37 @@ def test_a_digit_held_up_close_to_the_camera_is_read(small_mnist, recognizer):
         _, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
         right += number == str(small_mnist.y_test[i])
     assert right >= 9, f"{right} of 10"
+
+
+def test_small_digits_in_a_large_photo_are_looked_at_closer(small_mnist, recognizer, monkeypatch):
+    """A phone photo of a page: digits 2.4-3.7 % of its height lose their strokes at work scale."""
+    from scripts import stress_detection
+
+    make = stress_detection.conditions(small_mnist.x_test, small_mnist.y_test)["phone photo"]
+    rng = np.random.default_rng(3)
+    pages = [make(rng) for _ in range(8)]
+
+    def exact() -> int:
+        return sum(read(frame, recognizer)[1] == truth for frame, truth in pages)
+
+    closer = exact()
+    monkeypatch.setattr(detect, "ZOOM_GAIN", float("inf"))  # the work-scale look alone
+    afar = exact()
+    assert closer >= 5 and closer > afar, f"{closer} of 8 photos read up close, {afar} from afar"
+
+
+def test_print_is_not_read_as_digits_for_being_looked_at_closer(recognizer, monkeypatch):
+    """A high-resolution photo of a printed page: the closer look adds no digits of its own."""
+    rng = np.random.default_rng(1)
+    words = "the quick brown fox jumps over a lazy dog while Alice and Bob write Total page".split()
+    pages = []
+    for size in (0.5, 0.7, 0.9):
+        page = np.full((1440, 1920), 228, np.uint8)
+        for row in range(120, 1400, int(30 * size * 3)):
+            cv2.putText(page, " ".join(rng.choice(words, 12)), (60, row), cv2.FONT_HERSHEY_SIMPLEX, 3 * size, 30,
+                        int(round(4 * size)), cv2.LINE_AA)
+        pages.append(cv2.cvtColor(cv2.GaussianBlur(page, (0, 0), 1.0), cv2.COLOR_GRAY2BGR))
+    closer = sum(len(read(page, recognizer)[0]) for page in pages)
+    monkeypatch.setattr(detect, "ZOOM_GAIN", float("inf"))
+    afar = sum(len(read(page, recognizer)[0]) for page in pages)
+    assert closer <= afar + 2, f"{closer} blobs of print read up close, {afar} from afar"

@@ -174,15 +174,12 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
     return reading_order(_closer(frame, config, seeds, scale, keep=False))
 
 
-# A second, closer look (at up to the frame's own resolution) where digits come out this
-# small at work scale, around each group of them with this margin (x their height), when
-# it enlarges them at least ZOOM_GAIN times: thin strokes and close neighbours survive it.
-ZOOM_BELOW = 32
-ZOOM_MARGIN = 2.0
-ZOOM_REACH = 4.0
-ZOOM_GAIN = 1.5
+# The closer look, at up to the frame's own resolution, so thin strokes and close neighbours survive:
+ZOOM_BELOW = 32  # px at work scale: digits smaller than this are worth it
+ZOOM_GAIN = 1.5  # the least enlargement worth it
+ZOOM_REACH, ZOOM_MARGIN = 4.0, 2.0  # around a group, along its row and across it, x its digits' height
 ZOOM_MIN_HEIGHT = 0.75  # x the smallest digit height, enlarged with the rest
-ZOOM_MORE = 2
+ZOOM_MORE = 2  # trusted up to this many times as many blobs as were looked for, plus one
 ZOOM_SEED = 0.65  # x the smallest digit height, for the blobs that lead it where a large frame shows no digit
 
 
@@ -212,11 +209,11 @@ def _closer(frame: np.ndarray, config: DetectConfig, found: list[Detection], sca
 
 
 def _regions(found: list[Detection], frame_w: int, frame_h: int) -> list[tuple[Box, list[Detection]]]:
-    """Disjoint regions around groups of detections, each grown by ZOOM_MARGIN x its digits' height."""
+    """Disjoint regions around groups of detections, grown by ZOOM_REACH / ZOOM_MARGIN x their height."""
     groups = []
     for d in found:
         x, y, w, h = d.box
-        # Further along the row than across it: a number's missed digits stand beside the found ones.
+        # Further along the row: a number's missed digits stand beside the found ones.
         mx, my = int(ZOOM_REACH * h), int(ZOOM_MARGIN * h)
         groups.append(([max(0, x - mx), max(0, y - my), min(frame_w, x + w + mx), min(frame_h, y + h + my)], [d]))
     merged = True

@@ -320,6 +320,8 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
             continue  # cut off by the frame edge: cannot be read whole
         if h <= PRINT_HEIGHT * min_height and _in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect):
             continue
+        if _in_text_line((x, y, w, h), boxes):
+            continue
         found.append((x, y, w, h))
         if cut is not None:
             cuts[(x, y, w, h)] = cut
@@ -352,6 +354,43 @@ def _in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_as
             # A blob as wide as a flat digit counts once, a longer word twice.
             companions += 2 if word and bw > WIDE_DIGIT_ASPECT * bh else 1
     return companions >= TEXT_COMPANIONS
+
+
+# A line of text, whatever its size: blobs of about one height (letters, or whole words where
+# letters touch) following one another with small gaps, far longer than it is tall. Even a
+# phone number written by hand is shorter; long numbers are written in groups.
+TEXT_SPAN = 16  # x the line's height
+TEXT_GAP = 0.6  # x the line's height: the widest gap inside the line
+TEXT_PARTS = 5
+
+
+def _in_text_line(box: Box, boxes: list[list[int]]) -> bool:
+    """True when `box` is part of a line of text (TEXT_SPAN x as long as it is high)."""
+    x, y, w, h = box
+    line = [(bx, bx + bw, bh) for bx, by, bw, bh, *_ in boxes
+            if 0.4 * h <= bh <= 2 * h and min(y + h, by + bh) - max(y, by) >= 0.5 * min(h, bh)]
+    if len(line) < TEXT_PARTS:
+        return False
+    # Against the line's own height: a small letter stands among taller ones and whole words.
+    height = max(h, float(np.median([bh for *_, bh in line])))
+    reach = TEXT_GAP * height
+    right_count, right = _chain(sorted(s[:2] for s in line), x, x + w, reach)
+    left_count, left = _chain(sorted((-hi, -lo) for lo, hi, _ in line), -(x + w), -x, reach)
+    return 1 + right_count + left_count >= TEXT_PARTS and right + left >= TEXT_SPAN * height
+
+
+def _chain(spans: list[tuple[int, int]], start: int, end: int, reach: float) -> tuple[int, int]:
+    """How many of `spans` (sorted by their start) follow one another from `end`, at most
+    `reach` apart, and where the last of them ends."""
+    count = 0
+    for left, right in spans:
+        if left <= start:
+            continue
+        if left - end > reach:
+            break
+        if right > end:
+            count, end = count + 1, right
+    return count, end
 
 
 def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box, own: np.ndarray | None = None) -> np.ndarray:

@@ -203,9 +203,10 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
 
     assert stress_detection.main(["--pages", "2", "--data-dir", str(mnist_dir), "--model", str(shipped_models)]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
-    assert len(rows) == 2 + len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
-    read, pages = (int(n) for n in rows[-1].split()[-3::2])
-    assert pages == 2 * (len(rows) - 2) and read >= 0.75 * pages
+    conditions = len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
+    assert len(rows) == 3 + conditions and rows[-2].startswith("all") and rows[-1].startswith("print")
+    read, pages = (int(n) for n in rows[-2].split()[-3::2])
+    assert pages == 2 * conditions and read >= 0.75 * pages
 
 
 def test_printed_text_is_not_read_but_the_handwritten_number_under_it_is(small_mnist, recognizer):

@@ -38,6 +38,8 @@ class DetectConfig:
     merge_gap: float = 0.3        # gap, as a share of the typical digit height, bridged when merging parts
     merge_aspect: float = 1.1     # a merged box may be at most this much wider than tall
     border_margin: int = 2
+    closer_look: bool = True      # look again, at the frame's own resolution, at small digits in large frames
+    text_lines: bool = True       # leave out blobs in lines of text
 
 
 # A photo of a single digit: it may fill the frame, so no page-sized limits.
@@ -165,7 +167,7 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
     """
     config = config or DetectConfig()
     found, scale = _detect(frame, config, roi)
-    if roi is not None or scale > 1 / ZOOM_GAIN:
+    if roi is not None or not config.closer_look or scale > 1 / ZOOM_GAIN:
         return found
     if found:
         return reading_order(_closer(frame, config, found, scale))
@@ -320,7 +322,7 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
             continue  # cut off by the frame edge: cannot be read whole
         if h <= PRINT_HEIGHT * min_height and _in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect):
             continue
-        if _in_text_line((x, y, w, h), boxes):
+        if config.text_lines and _in_text_line((x, y, w, h), boxes):
             continue
         found.append((x, y, w, h))
         if cut is not None:

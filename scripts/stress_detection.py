@@ -8,7 +8,8 @@ desk, light ink on a dark ground, a phone photo, a long number. Prints, per cond
 pages were read exactly, then how many blobs on pages of print (no digits) were read as digits.
 Needs the full MNIST test set.
 
-    python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR] [--no-cut]
+    python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
+        [--condition NAME] [--no-cut] [--no-closer-look] [--no-text-lines]
 """
 
 from __future__ import annotations
@@ -182,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--condition", action="append", help="only this condition (repeatable)")
     parser.add_argument("--no-cut", action="store_true",
                         help="read every blob whole, as before touching digits were cut apart (for comparison)")
+    parser.add_argument("--no-closer-look", action="store_true",
+                        help="read large frames at work scale only, as before the closer look (for comparison)")
+    parser.add_argument("--no-text-lines", action="store_true",
+                        help="keep blobs in lines of text, as before that rule (for comparison)")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect
@@ -196,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     recognizer = Recognizer(open_backend(choice.path, choice.backend), choice.temperature)
     print(f"{'condition':18s} {'pages read exactly':>20s}")
     total = 0
+    config = detect.DetectConfig(closer_look=not args.no_closer_look, text_lines=not args.no_text_lines)
     table = conditions(images, labels)
     unknown = set(args.condition or ()) - set(table)
     if unknown:
@@ -206,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         exact = 0
         for _ in range(args.pages):
             frame, truth = make(rng)
-            found = detect.find_digits(frame)
+            found = detect.find_digits(frame, config)
             if args.no_cut:
                 found = [replace(d, splits=[]) for d in found if d.whole]
             got = "".join(str(p.digit) for _, p in read(found, recognizer).items)
@@ -217,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.condition:
         rng = np.random.default_rng(args.seed)
         # Anything read on a page of print is wrong; "sure" ones show as digits, not "?".
-        results = [read(detect.find_digits(printed_page(rng)), recognizer) for _ in range(args.pages)]
+        results = [read(detect.find_digits(printed_page(rng), config), recognizer) for _ in range(args.pages)]
         boxes = sum(len(r.items) for r in results)
         sure = sum(p.confidence >= SURE for r in results for _, p in r.items)
         print(f"print, no digits: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")

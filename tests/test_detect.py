@@ -365,7 +365,7 @@ def test_a_digit_held_up_close_to_the_camera_is_read(small_mnist, recognizer):
     assert right >= 9, f"{right} of 10"
 
 
-def test_small_digits_in_a_large_photo_are_looked_at_closer(small_mnist, recognizer, monkeypatch):
+def test_small_digits_in_a_large_photo_are_looked_at_closer(small_mnist, recognizer):
     """A phone photo of a page: digits 2.4-3.7 % of its height lose their strokes at work scale."""
     from scripts import stress_detection
 
@@ -373,27 +373,23 @@ def test_small_digits_in_a_large_photo_are_looked_at_closer(small_mnist, recogni
     rng = np.random.default_rng(3)
     pages = [make(rng) for _ in range(8)]
 
-    def exact() -> int:
-        return sum(read(frame, recognizer)[1] == truth for frame, truth in pages)
+    def exact(config=None) -> int:
+        return sum(read(frame, recognizer, config=config)[1] == truth for frame, truth in pages)
 
     closer = exact()
-    monkeypatch.setattr(detect, "ZOOM_GAIN", float("inf"))  # the work-scale look alone
-    afar = exact()
+    afar = exact(detect.DetectConfig(closer_look=False))
     assert closer >= 5 and closer > afar, f"{closer} of 8 photos read up close, {afar} from afar"
 
 
-def test_print_is_not_read_as_digits_for_being_looked_at_closer(recognizer, monkeypatch):
-    """A high-resolution photo of a printed page: the closer look adds no digits of its own."""
+def test_pages_of_print_are_not_read_as_digits(recognizer):
+    """High-resolution photos of printed pages: lines of text are left out, closer looks add nothing."""
+    from scripts import stress_detection
+
     rng = np.random.default_rng(1)
-    words = "the quick brown fox jumps over a lazy dog while Alice and Bob write Total page".split()
-    pages = []
-    for size in (0.5, 0.7, 0.9):
-        page = np.full((1440, 1920), 228, np.uint8)
-        for row in range(120, 1400, int(30 * size * 3)):
-            cv2.putText(page, " ".join(rng.choice(words, 12)), (60, row), cv2.FONT_HERSHEY_SIMPLEX, 3 * size, 30,
-                        int(round(4 * size)), cv2.LINE_AA)
-        pages.append(cv2.cvtColor(cv2.GaussianBlur(page, (0, 0), 1.0), cv2.COLOR_GRAY2BGR))
-    closer = sum(len(read(page, recognizer)[0]) for page in pages)
-    monkeypatch.setattr(detect, "ZOOM_GAIN", float("inf"))
-    afar = sum(len(read(page, recognizer)[0]) for page in pages)
-    assert closer <= afar + 2, f"{closer} blobs of print read up close, {afar} from afar"
+    pages = [stress_detection.printed_page(rng) for _ in range(6)]
+
+    def blobs(**flags) -> int:
+        return sum(len(read(page, recognizer, config=detect.DetectConfig(**flags))[0]) for page in pages)
+
+    default, afar, every = blobs(), blobs(closer_look=False), blobs(closer_look=False, text_lines=False)
+    assert default <= afar + 2 and 2 * afar <= every, f"{default} read, {afar} without closer looks, {every} before"

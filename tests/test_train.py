@@ -96,9 +96,11 @@ def test_resume_continues_where_the_run_stopped(small_mnist, tmp_path):
         runs.train("cnn", small_mnist, tmp_path, config)
     assert [int(e) for e in fitting.read_history(tmp_path / "history.csv")["epoch"]] == [0, 1]
     config.extra_callbacks = []
-    runs.train("cnn", small_mnist, tmp_path, config, resume=True)
+    metrics = runs.train("cnn", small_mnist, tmp_path, config, resume=True)
     history = fitting.read_history(tmp_path / "history.csv")
     assert [int(e) for e in history["epoch"]] == [0, 1, 2]  # epoch 2 only: nothing trained twice
+    # The training time covers the epochs before the interruption too.
+    assert metrics["train_seconds"] == pytest.approx(sum(history["seconds"]), abs=0.1)
 
 
 def test_menu_through_a_pseudo_terminal(tmp_path):

@@ -3,7 +3,8 @@
 Dark ink on light paper (or light ink on a dark ground), under uneven light and shadows,
 on white, ruled or squared paper, with the desk around the sheet. `page.py` finds the
 sheet and evens out its light; here adaptive thresholding marks the ink, long thin lines
-(rules, grid) are removed, and the ink is grouped into digit-shaped boxes.
+(rules, grid) are removed, and the ink is grouped into digit-shaped boxes, leaving out lines
+of text. Small digits in a large frame get a second, closer look.
 """
 
 from __future__ import annotations
@@ -206,7 +207,8 @@ def _closer(frame: np.ndarray, config: DetectConfig, found: list[Detection], sca
         # look digit-sized; handwriting gains a missed neighbour or two.
         trusted = 0 < len(closer) <= ZOOM_MORE * len(group) + 1
         kept += [_moved(d, x, y) for d in closer] if trusted else group if keep else []
-        log.debug("closer look at %s: %d digits instead of %d", region, len(closer), len(group))
+        log.debug("closer look at %s: %d blobs for %d%s", region, len(closer), len(group),
+                  "" if trusted else ", not trusted")
     return kept
 
 
@@ -373,8 +375,9 @@ def _in_text_line(box: Box, boxes: list[list[int]]) -> bool:
             if 0.4 * h <= bh <= 2 * h and min(y + h, by + bh) - max(y, by) >= 0.5 * min(h, bh)]
     if len(line) < TEXT_PARTS:
         return False
-    # Against the line's own height: a small letter stands among taller ones and whole words.
-    height = max(h, float(np.median([bh for *_, bh in line])))
+    # Against the line's own height: a small letter stands among taller ones and whole words,
+    # a tall blob (letters of two lines joined) among the letters of either line.
+    height = float(np.median([bh for *_, bh in line]))
     reach = TEXT_GAP * height
     right_count, right = _chain(sorted(s[:2] for s in line), x, x + w, reach)
     left_count, left = _chain(sorted((-hi, -lo) for lo, hi, _ in line), -(x + w), -x, reach)

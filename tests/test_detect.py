@@ -393,3 +393,18 @@ def test_pages_of_print_are_not_read_as_digits(recognizer):
 
     default, afar, every = blobs(), blobs(closer_look=False), blobs(closer_look=False, text_lines=False)
     assert default <= afar + 2 and 2 * afar <= every, f"{default} read, {afar} without closer looks, {every} before"
+
+
+def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, recognizer):
+    """10-12 digits written close: long, but shorter than the lines of text that are left out."""
+    from scripts import stress_detection
+
+    make = stress_detection.conditions(small_mnist.x_test, small_mnist.y_test)["long number"]
+    rng = np.random.default_rng(5)
+    pages = [make(rng) for _ in range(8)]
+
+    def exact(**flags) -> int:
+        return sum(read(frame, recognizer, config=detect.DetectConfig(**flags))[1] == truth for frame, truth in pages)
+
+    with_rule, without = exact(), exact(text_lines=False)
+    assert with_rule == without and with_rule >= 5, f"{with_rule} of 8 read, {without} without the text-line rule"

@@ -5,7 +5,9 @@ combination of `--size` models is then scored by averaging them. The ranking use
 accuracy, then validation log loss; test accuracy is printed beside it for the report, never
 used to choose.
 
-    python scripts/ensemble_combinations.py NAME=MODEL.keras NAME=RUN_DIR ... [--size 3]
+    python scripts/ensemble_combinations.py NAME=MODEL.keras NAME=RUN_DIR NAME=MODEL.onnx ... [--size 3]
+
+A fused model shipped only as ONNX (models/ensemble.onnx) can be compared with `--size 1`.
 """
 
 from __future__ import annotations
@@ -39,23 +41,33 @@ def rank(probs: dict[str, tuple[np.ndarray, np.ndarray]], y_val: np.ndarray, y_t
     return sorted(rows, key=lambda r: (-r[1], r[2]))
 
 
+def predictor(path: Path):
+    """Probabilities for (N, 28, 28) uint8 images from a .keras model or, through ONNX Runtime, an .onnx one."""
+    if path.suffix == ".onnx":
+        from digitcam.edge.backends import open_backend
+
+        backend = open_backend(path, "onnxruntime")
+        return lambda x: np.concatenate([backend.predict(x[i:i + 500, ..., None]) for i in range(0, len(x), 500)])
+    import keras
+
+    model = keras.saving.load_model(path, compile=False)
+    return lambda x: model.predict(x, batch_size=500, verbose=0)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("models", nargs="+", type=model_path, help="NAME=MODEL.keras or NAME=RUN_DIR")
+    parser.add_argument("models", nargs="+", type=model_path, help="NAME=MODEL.keras, NAME=RUN_DIR or NAME=MODEL.onnx")
     parser.add_argument("--size", type=int, default=3)
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
-
-    import keras
 
     from digitcam.train.data import load_mnist
 
     data = load_mnist(args.data_dir)
     probs = {}
     for name, path in args.models:
-        model = keras.saving.load_model(path, compile=False)
-        probs[name] = (model.predict(data.x_val, batch_size=500, verbose=0),
-                       model.predict(data.x_test, batch_size=500, verbose=0))
+        predict = predictor(path)
+        probs[name] = (predict(data.x_val), predict(data.x_test))
     print(f"{'models':40s} {'val acc':>8s} {'val loss':>9s} {'test acc':>9s}")
     for size in sorted({1, args.size}):
         for names, val, loss, test in rank(probs, data.y_val, data.y_test, size):

@@ -408,3 +408,15 @@ def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, 
 
     with_rule, without = exact(), exact(text_lines=False)
     assert with_rule == without and with_rule >= 5, f"{with_rule} of 8 read, {without} without the text-line rule"
+
+
+@pytest.mark.parametrize("count, width, height, gap, text", [
+    (24, 14, 20, 4, True),    # a line of print: letters 20 px high, 4 px apart, 21 x as long as high
+    (8, 60, 20, 8, True),     # whole words whose letters touch, a space apart
+    (12, 28, 40, 8, False),   # twelve digits written close: 11 x as long as high
+    (6, 14, 20, 4, False),    # a short word
+    (24, 14, 20, 14, False),  # blobs further apart than letters: not one line
+])
+def test_a_line_of_text_is_told_by_its_length_and_gaps(count, width, height, gap, text):
+    boxes = [[10 + k * (width + gap), 100, width, height, width * height // 3, None] for k in range(count)]
+    assert all(detect._in_text_line(tuple(b[:4]), boxes) is text for b in boxes)

@@ -4,7 +4,7 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, digits
 close enough to touch, wide digits (never to be cut in two), digits of uneven height on one
 baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
-desk, light ink on a dark ground, a phone photo, a long number. Prints, per condition, how many
+desk, light ink on a dark ground, phone photos, a long number. Prints, per condition, how many
 pages were read exactly, then how many blobs on pages of print (no digits) were read as digits.
 Needs the full MNIST test set.
 
@@ -110,6 +110,10 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         cv2.putText(frame, "4", (5, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, (20, 40, 60), 5)  # print on a desk object
         return frame
 
+    def phone_on_desk(page, rng):
+        page[:, :300] = page[:, 1716:] = page[:200] = (60, 100, 150)
+        return cv2.GaussianBlur(finish(page * np.linspace(1.0, 0.6, 2016)[None, :, None], rng), (0, 0), 1.0)
+
     def chalk(rng):
         _, alpha, truth = write(rng, images, labels)
         board = np.ones((480, 640, 3), np.float32) * (40, 60, 45)
@@ -154,6 +158,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         # A 3-megapixel phone photo of a page: the digits 2.4-3.7 % of its height, slightly soft.
         "phone photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2),
                             size=(2016, 1512), height=(36, 57), count=(3, 7)),
+        # The same with the desk around the sheet and the light falling off across it.
+        "phone photo, desk": then(phone_on_desk, size=(2016, 1512), height=(40, 61), count=(3, 6)),
         # A phone number or an account number: 10-12 digits written close, one long line.
         "long number": plain(count=(10, 13), spacing=1.0, height=(30, 46)),
     }

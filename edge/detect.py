@@ -197,7 +197,8 @@ def _closer(frame: np.ndarray, config: DetectConfig, found: list[Detection], sca
         typical = float(np.median([d.box[3] for d in group]))
         gain = min(1.0, WORK_HEIGHT / h) / scale
         if typical * scale >= ZOOM_BELOW or gain < ZOOM_GAIN:
-            kept += group if keep else []
+            if keep:
+                kept += group
             continue
         # What is too small to be a digit stays about as small on the page: print does not
         # turn into digits by being looked at closer, digits a little smaller than these do.
@@ -206,7 +207,10 @@ def _closer(frame: np.ndarray, config: DetectConfig, found: list[Detection], sca
         # Far more blobs up close than from afar is a line of print, whose letters only now
         # look digit-sized; handwriting gains a missed neighbour or two.
         trusted = 0 < len(closer) <= ZOOM_MORE * len(group) + 1
-        kept += [_moved(d, x, y) for d in closer] if trusted else group if keep else []
+        if trusted:
+            kept += [_moved(d, x, y) for d in closer]
+        elif keep:
+            kept += group
         log.debug("closer look at %s: %d blobs for %d%s", region, len(closer), len(group),
                   "" if trusted else ", not trusted")
     return kept
@@ -214,27 +218,24 @@ def _closer(frame: np.ndarray, config: DetectConfig, found: list[Detection], sca
 
 def _regions(found: list[Detection], frame_w: int, frame_h: int) -> list[tuple[Box, list[Detection]]]:
     """Disjoint regions around groups of detections, grown by ZOOM_REACH / ZOOM_MARGIN x their height."""
-    groups = []
+    groups = []  # [x0, y0, x1, y1] and the detections inside
     for d in found:
         x, y, w, h = d.box
         # Further along the row: a number's missed digits stand beside the found ones.
         mx, my = int(ZOOM_REACH * h), int(ZOOM_MARGIN * h)
         groups.append(([max(0, x - mx), max(0, y - my), min(frame_w, x + w + mx), min(frame_h, y + h + my)], [d]))
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                a, b = groups[i][0], groups[j][0]
-                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
-                    box = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
-                    groups[i] = (box, groups[i][1] + groups[j][1])
-                    del groups[j]
-                    merged = True
-                    break
-            if merged:
-                break
+    while True:  # join overlapping regions until none overlap
+        pair = next(((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
+                     if _overlap(groups[i][0], groups[j][0])), None)
+        if pair is None:
+            break
+        (a, first), (b, second) = groups[pair[0]], groups.pop(pair[1])
+        groups[pair[0]] = ([min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])], first + second)
     return [((x0, y0, x1 - x0, y1 - y0), members) for (x0, y0, x1, y1), members in groups]
+
+
+def _overlap(a: list[int], b: list[int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _moved(detection: Detection, dx: int, dy: int) -> Detection:

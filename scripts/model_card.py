@@ -38,6 +38,12 @@ def command(metrics: dict) -> str:
         words.append(f"--members {len(c['members'])}")
         if set(c["members"]) != {"cnn"}:
             words.append("--member-archs " + ",".join(c["members"]))
+    if c.get("init"):
+        words.append(f"--init {c['init']}")
+    if not c.get("augment", True):
+        words.append("--no-augment")
+    if c.get("lr") not in (None, 2e-3):
+        words.append(f"--lr {c['lr']}")
     if c.get("elastic"):
         words.append("--elastic")
     if c.get("label_smoothing"):

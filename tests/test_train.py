@@ -12,6 +12,7 @@ import keras
 import numpy as np
 import pytest
 
+from digitcam.errors import ModelError
 from digitcam.train import fit as fitting
 from digitcam.train import models, runs
 
@@ -76,6 +77,22 @@ def test_the_seed_decides_the_initial_weights(small_mnist, tmp_path):
                for name in ("a", "b")]
     assert first["parameters"] == second["parameters"]
     np.testing.assert_allclose(weights[0], weights[1], atol=1e-3)
+
+
+def test_init_starts_from_a_trained_model(small_mnist, trained_cnn, tmp_path):
+    """Fine-tuning: --init loads the weights, the fit moves them, and the run records where it began."""
+    start = keras.saving.load_model(trained_cnn).get_layer("s0a_conv").get_weights()[0]
+    config = fitting.FitConfig(epochs=1, batch_size=256, seed=5, augment=False, lr=1e-4)
+    metrics = runs.train("cnn", small_mnist, tmp_path, config, init=trained_cnn)
+    tuned = keras.saving.load_model(tmp_path / "cnn.keras").get_layer("s0a_conv").get_weights()[0]
+    assert metrics["config"]["init"] == str(trained_cnn)
+    assert 0 < np.abs(tuned - start).max() < 0.05  # moved a little, from the trained weights
+    assert metrics["test_accuracy"] > 0.8
+
+
+def test_init_refuses_another_architecture(small_mnist, trained_cnn, tmp_path):
+    with pytest.raises(ModelError, match="not a resnet model"):
+        runs.train("resnet", small_mnist, tmp_path, fitting.FitConfig(epochs=1), init=trained_cnn)
 
 
 class Interrupt(keras.callbacks.Callback):

@@ -29,6 +29,8 @@ def configure_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--patience", type=positive_int, default=defaults.EARLY_STOP_PATIENCE,
                    help="early-stopping patience in epochs")
     p.add_argument("--seed", type=int, default=defaults.SEED)
+    p.add_argument("--init", type=Path, metavar="MODEL",
+                   help="start from a trained .keras model of the same architecture (fine-tuning)")
     p.add_argument("--limit", type=positive_int, help="use only N training images (smoke runs)")
     p.add_argument("--members", type=positive_int, default=3, help="ensemble members")
     p.add_argument("--member-archs", help="comma-separated member architectures, e.g. cnn,cnn,resnet")
@@ -66,6 +68,8 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
         if arch is None:
             return 0
     member_archs = args.member_archs.split(",") if args.member_archs else None
+    if args.init is not None and arch == "ensemble":
+        raise UsageError(f"--init {args.init}: an ensemble cannot start from one model; fine-tune its members")
     if member_archs and any(a not in ARCHITECTURES[:2] for a in member_archs):
         raise UsageError(f"--member-archs {args.member_archs!r}: each member must be cnn or resnet")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -89,7 +93,7 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
         raise UsageError(str(error)) from None
     data = load_mnist(args.data_dir, env.environ, limit=args.limit)
     metrics = runs.train(arch, data, out, config, resume=args.resume, strategy=args.strategy,
-                         members=args.members, member_archs=member_archs)
+                         members=args.members, member_archs=member_archs, init=args.init)
     print(f"{arch}: test accuracy {metrics['test_accuracy'] * 100:.2f} % "
           f"({metrics['test_errors']} errors of {metrics['test_images']}), "
           f"{metrics['parameters']:,} parameters, {metrics['macs_per_image'] / 1e6:.1f} M MACs/image; "

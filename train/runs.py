@@ -46,7 +46,7 @@ def _scope(strategy: str):
 
 
 def _fit_single(arch: str, name: str, data: Mnist, out: Path, config: fitting.FitConfig,
-                resume: bool, strategy: str) -> tuple[keras.Model, dict]:
+                resume: bool, strategy: str, init: Path | None = None) -> tuple[keras.Model, dict]:
     if resume and (out / DONE_MARKER).is_file():
         log.info("%s already finished in %s", name, out)
         model = keras.saving.load_model(out / "best.keras", compile=False)
@@ -55,15 +55,36 @@ def _fit_single(arch: str, name: str, data: Mnist, out: Path, config: fitting.Fi
     keras.utils.set_random_seed(config.seed)
     with _scope(strategy):
         model = models.build(arch, name=name)
+        if init is not None:
+            _load_weights(model, init)
         history = fitting.fit(model, data, out, config, resume=resume)
     model = keras.saving.load_model(out / "best.keras", compile=False)
     (out / DONE_MARKER).write_text("finished\n")
     return model, history
 
 
+def _load_weights(model: keras.Model, init: Path) -> None:
+    """Start from a trained model's weights (fine-tuning); it must be the same architecture."""
+    from digitcam.edge.backends.keras_model import load_keras_model
+    from digitcam.errors import ModelError
+
+    trained = load_keras_model(init)
+    try:
+        model.set_weights(trained.get_weights())
+    except ValueError:
+        raise ModelError(f"{init}: not a {model.name} model, its weights do not fit that architecture") from None
+    log.info("starting from the weights of %s", init)
+
+
 def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resume: bool = False,
-          strategy: str = "default", members: int = 3, member_archs: Sequence[str] | None = None) -> dict[str, Any]:
-    """Train `arch` into `out` and return the metrics written to out/metrics.json."""
+          strategy: str = "default", members: int = 3, member_archs: Sequence[str] | None = None,
+          init: Path | None = None) -> dict[str, Any]:
+    """Train `arch` into `out` and return the metrics written to out/metrics.json.
+
+    `init` starts a single model from a trained model's weights instead of at random.
+    """
+    if init is not None and arch == "ensemble":
+        raise ValueError("an ensemble cannot start from one model's weights; fine-tune its members")
     out.mkdir(parents=True, exist_ok=True)
     if arch == "ensemble":
         archs = list(member_archs or ["cnn"] * members)
@@ -82,10 +103,10 @@ def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resum
         seconds = [fitting.seconds_per_epoch(h) for h in histories]
         extra_config = {"members": archs}
     else:
-        model, history = _fit_single(arch, arch, data, out, config, resume, strategy)
+        model, history = _fit_single(arch, arch, data, out, config, resume, strategy, init)
         seconds = [fitting.seconds_per_epoch(history)]
         epoch_seconds = history.get("seconds", [])
-        extra_config = {}
+        extra_config = {"init": str(init)} if init is not None else {}
     final = out / f"{arch}.keras"
     save_model(model, final)
     if arch == "cnn":

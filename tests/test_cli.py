@@ -60,3 +60,10 @@ def test_bad_training_values_are_one_line(cli, tmp_path):
     result = cli("train", "--arch", "cnn", "--lr", "-1", "--out", tmp_path)
     assert result.status == 2 and "learning rate must be positive" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_init_errors_are_one_line_before_any_data_is_read(cli, tmp_path):
+    result = cli("train", "--arch", "cnn", "--init", tmp_path / "none.keras", "--data-dir", tmp_path / "no-data")
+    assert result.status == 2 and result.stderr.strip().endswith(f"--init {tmp_path / 'none.keras'}: no such model file")
+    result = cli("train", "--arch", "ensemble", "--init", tmp_path / "none.keras")
+    assert result.status == 2 and "fine-tune its members" in result.stderr

@@ -62,6 +62,12 @@ def test_command_rebuilds_every_flag(card_inputs):
     assert "`digitcam train --arch cnn --epochs 3 --seed 1`" in card
 
 
+def test_command_records_a_fine_tune(tmp_path):
+    run = _run(tmp_path / "ft", "cnn", 0.997, init="models/cnn.keras", augment=False, lr=0.0002)
+    assert model_card.command(json.loads((run / "metrics.json").read_text())) == (
+        "digitcam train --arch cnn --epochs 3 --seed 1 --init models/cnn.keras --no-augment --lr 0.0002")
+
+
 def test_shipped_card_matches_the_manifest(shipped_models):
     card = (shipped_models / "MODEL_CARD.md").read_text()
     manifest = json.loads((shipped_models / "manifest.json").read_text())

@@ -70,6 +70,8 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
     member_archs = args.member_archs.split(",") if args.member_archs else None
     if args.init is not None and arch == "ensemble":
         raise UsageError(f"--init {args.init}: an ensemble cannot start from one model; fine-tune its members")
+    if args.init is not None and not args.init.is_file():
+        raise UsageError(f"--init {args.init}: no such model file")
     if member_archs and any(a not in ARCHITECTURES[:2] for a in member_archs):
         raise UsageError(f"--member-archs {args.member_archs!r}: each member must be cnn or resnet")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -4,12 +4,11 @@ Dark ink on light paper (or light ink on a dark ground), under uneven light and 
 on white, ruled or squared paper, with the desk around the sheet. `page.py` finds the
 sheet and evens out its light; here adaptive thresholding marks the ink, long thin lines
 (rules, grid) are removed, and the ink is grouped into digit-shaped boxes, leaving out lines
-of text. Small digits in a large frame get a second, closer look.
+of text (`textlines.py`). Small digits in a large frame get a second, closer look (`closer.py`).
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import Callable, TypeVar
@@ -17,13 +16,13 @@ from typing import Callable, TypeVar
 import cv2
 import numpy as np
 
+from digitcam.edge import closer, textlines
 from digitcam.edge.page import WORK_HEIGHT, flatten, light_ink, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.touching import split_options, stacked_split
 
 Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -168,80 +167,17 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
     """
     config = config or DetectConfig()
     found, scale = _detect(frame, config, roi)
-    if roi is not None or not config.closer_look or scale > 1 / ZOOM_GAIN:
+    if roi is not None or not config.closer_look or not closer.worth_it(scale):
         return found
+
+    def look(part: np.ndarray, part_config: DetectConfig) -> list[Detection]:
+        return _detect(part, part_config, None)[0]
+
     if found:
-        return reading_order(_closer(frame, config, found, scale))
+        return reading_order(closer.closer_look(frame, config, found, scale, look))
     # No digit at work scale: blobs a little smaller lead the closer look, but are never kept.
-    seeds, _ = _detect(frame, replace(config, min_height=int(config.min_height * ZOOM_SEED)), None)
-    return reading_order(_closer(frame, config, seeds, scale, keep=False))
-
-
-# The closer look, at up to the frame's own resolution, so thin strokes and close neighbours survive:
-ZOOM_BELOW = 32  # px at work scale: digits smaller than this are worth it
-ZOOM_GAIN = 1.5  # the least enlargement worth it
-ZOOM_REACH, ZOOM_MARGIN = 4.0, 2.0  # around a group, along its row and across it, x its digits' height
-ZOOM_MIN_HEIGHT = 0.75  # x the smallest digit height, enlarged with the rest
-ZOOM_MORE = 2  # trusted up to this many times as many blobs as were looked for, plus one
-ZOOM_SEED = 0.65  # x the smallest digit height, for the blobs that lead it where a large frame shows no digit
-
-
-def _closer(frame: np.ndarray, config: DetectConfig, found: list[Detection], scale: float,
-            keep: bool = True) -> list[Detection]:
-    """`found`, with each group of small digits replaced by what a closer look at it finds;
-    groups not looked at (or whose look is not trusted) stay as they are, or go if not `keep`."""
-    frame_h, frame_w = frame.shape[:2]
-    kept: list[Detection] = []
-    for region, group in _regions(found, frame_w, frame_h):
-        x, y, w, h = region
-        typical = float(np.median([d.box[3] for d in group]))
-        gain = min(1.0, WORK_HEIGHT / h) / scale
-        if typical * scale >= ZOOM_BELOW or gain < ZOOM_GAIN:
-            if keep:
-                kept += group
-            continue
-        # What is too small to be a digit stays about as small on the page: print does not
-        # turn into digits by being looked at closer, digits a little smaller than these do.
-        closer_config = replace(config, min_height=int(config.min_height * gain * ZOOM_MIN_HEIGHT))
-        closer, _ = _detect(frame[y:y + h, x:x + w], closer_config, None)
-        # Far more blobs up close than from afar is a line of print, whose letters only now
-        # look digit-sized; handwriting gains a missed neighbour or two.
-        trusted = 0 < len(closer) <= ZOOM_MORE * len(group) + 1
-        if trusted:
-            kept += [_moved(d, x, y) for d in closer]
-        elif keep:
-            kept += group
-        log.debug("closer look at %s: %d blobs for %d%s", region, len(closer), len(group),
-                  "" if trusted else ", not trusted")
-    return kept
-
-
-def _regions(found: list[Detection], frame_w: int, frame_h: int) -> list[tuple[Box, list[Detection]]]:
-    """Disjoint regions around groups of detections, grown by ZOOM_REACH / ZOOM_MARGIN x their height."""
-    groups = []  # [x0, y0, x1, y1] and the detections inside
-    for d in found:
-        x, y, w, h = d.box
-        # Further along the row: a number's missed digits stand beside the found ones.
-        mx, my = int(ZOOM_REACH * h), int(ZOOM_MARGIN * h)
-        groups.append(([max(0, x - mx), max(0, y - my), min(frame_w, x + w + mx), min(frame_h, y + h + my)], [d]))
-    while True:  # join overlapping regions until none overlap
-        pair = next(((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
-                     if _overlap(groups[i][0], groups[j][0])), None)
-        if pair is None:
-            break
-        (a, first), (b, second) = groups[pair[0]], groups.pop(pair[1])
-        groups[pair[0]] = ([min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])], first + second)
-    return [((x0, y0, x1 - x0, y1 - y0), members) for (x0, y0, x1, y1), members in groups]
-
-
-def _overlap(a: list[int], b: list[int]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _moved(detection: Detection, dx: int, dy: int) -> Detection:
-    x, y, w, h = detection.box
-    return replace(detection, box=(x + dx, y + dy, w, h),
-                   splits=[[_moved(piece, dx, dy) for piece in option] for option in detection.splits])
+    seeds = look(frame, replace(config, min_height=int(config.min_height * closer.ZOOM_SEED)))
+    return reading_order(closer.closer_look(frame, config, seeds, scale, look, keep=False))
 
 
 def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[list[Detection], float]:
@@ -323,80 +259,15 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         m = config.border_margin
         if whole_frame and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):
             continue  # cut off by the frame edge: cannot be read whole
-        if h <= PRINT_HEIGHT * min_height and _in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect):
+        if h <= textlines.PRINT_HEIGHT * min_height and \
+                textlines.in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect, WIDE_DIGIT_ASPECT):
             continue
-        if config.text_lines and _in_text_line((x, y, w, h), boxes):
+        if config.text_lines and textlines.in_text_line((x, y, w, h), boxes):
             continue
         found.append((x, y, w, h))
         if cut is not None:
             cuts[(x, y, w, h)] = cut
     return found, cuts, mask, flat
-
-
-TEXT_COMPANIONS = 2  # letters (a word counts as two) on the same line within three heights
-# Print on a page photographed whole is small; bigger blobs in a row are handwriting (touching digits).
-PRINT_HEIGHT = 3  # x the smallest digit height
-
-
-def _in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_aspect: float) -> bool:
-    """A letter of a line of print: a tall one (l, d, T) among lower-case letters too small to be
-    digits, or a short word ("a") between words whose touching letters make blobs wider than a digit.
-
-    Handwritten digits stand alone or among digits of their own size.
-    """
-    x, y, w, h = box
-    companions = 0
-    for bx, by, bw, bh, *_ in boxes:
-        if (bx, by, bw, bh) == (x, y, w, h):
-            continue
-        small = 0.4 * h <= bh < min(min_height, 0.9 * h)
-        word = 0.6 * h <= bh <= 1.5 * h and bw > max_aspect * bh
-        if not (small or word):
-            continue
-        overlap = min(y + h, by + bh) - max(y, by)
-        gap = max(bx - (x + w), x - (bx + bw))
-        if overlap >= 0.5 * min(h, bh) and gap <= 3 * h:
-            # A blob as wide as a flat digit counts once, a longer word twice.
-            companions += 2 if word and bw > WIDE_DIGIT_ASPECT * bh else 1
-    return companions >= TEXT_COMPANIONS
-
-
-# A line of text, whatever its size: blobs of about one height (letters, or whole words where
-# letters touch) following one another with small gaps, far longer than it is tall. Even a
-# phone number written by hand is shorter; long numbers are written in groups.
-TEXT_SPAN = 16  # x the line's height
-TEXT_GAP = 0.6  # x the line's height: the widest gap inside the line
-TEXT_PARTS = 5
-
-
-def _in_text_line(box: Box, boxes: list[list[int]]) -> bool:
-    """True when `box` is part of a line of text (TEXT_SPAN x as long as it is high)."""
-    x, y, w, h = box
-    line = [(bx, bx + bw, bh) for bx, by, bw, bh, *_ in boxes
-            if 0.4 * h <= bh <= 2 * h and min(y + h, by + bh) - max(y, by) >= 0.5 * min(h, bh)]
-    if len(line) < TEXT_PARTS:
-        return False
-    # Against the line's own height: a small letter stands among taller ones and whole words,
-    # a tall blob (letters of two lines joined) among the letters of either line.
-    height = float(np.median([bh for *_, bh in line]))
-    reach = TEXT_GAP * height
-    right_count, right = _chain(sorted(s[:2] for s in line), x, x + w, reach)
-    left_count, left = _chain(sorted((-hi, -lo) for lo, hi, _ in line), -(x + w), -x, reach)
-    return 1 + right_count + left_count >= TEXT_PARTS and right + left >= TEXT_SPAN * height
-
-
-def _chain(spans: list[tuple[int, int]], start: int, end: int, reach: float) -> tuple[int, int]:
-    """How many of `spans` (sorted by their start) follow one another from `end`, at most
-    `reach` apart, and where the last of them ends."""
-    count = 0
-    for left, right in spans:
-        if left <= start:
-            continue
-        if left - end > reach:
-            break
-        if right > end:
-            count, end = count + 1, right
-    return count, end
 
 
 def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box, own: np.ndarray | None = None) -> np.ndarray:

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import detect, reading
+from digitcam.edge import detect, reading, textlines
 from digitcam.edge.page import paper_mask
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
 from digitcam.edge.tracking import iou
@@ -419,4 +419,4 @@ def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, 
 ])
 def test_a_line_of_text_is_told_by_its_length_and_gaps(count, width, height, gap, text):
     boxes = [[10 + k * (width + gap), 100, width, height, width * height // 3, None] for k in range(count)]
-    assert all(detect._in_text_line(tuple(b[:4]), boxes) is text for b in boxes)
+    assert all(textlines.in_text_line(tuple(b[:4]), boxes) is text for b in boxes)

@@ -1,0 +1,93 @@
+"""The closer look: small digits in a large frame (a phone photo, a scan) looked at again at
+up to the frame's own resolution, so that thin strokes and close neighbours survive.
+
+Detection works on frames reduced to the work height; `closer_look` takes what that found,
+and the detector itself as `look`, and returns the detections to keep.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from digitcam.edge.page import WORK_HEIGHT
+
+if TYPE_CHECKING:
+    from digitcam.edge.detect import Box, DetectConfig, Detection
+
+    Look = Callable[[np.ndarray, DetectConfig], list[Detection]]
+
+log = logging.getLogger(__name__)
+
+ZOOM_BELOW = 32  # px at work scale: digits smaller than this are worth it
+ZOOM_GAIN = 1.5  # the least enlargement worth it
+ZOOM_REACH, ZOOM_MARGIN = 4.0, 2.0  # around a group, along its row and across it, x its digits' height
+ZOOM_MIN_HEIGHT = 0.75  # x the smallest digit height, enlarged with the rest
+ZOOM_MORE = 2  # trusted up to this many times as many blobs as were looked for, plus one
+ZOOM_SEED = 0.65  # x the smallest digit height, for the blobs that lead it where a large frame shows no digit
+
+
+def worth_it(scale: float) -> bool:
+    """Whether a frame looked at reduced by `scale` has resolution to spare for a closer look."""
+    return scale <= 1 / ZOOM_GAIN
+
+
+def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection], scale: float, look: Look,
+                keep: bool = True) -> list[Detection]:
+    """`found`, with each group of small digits replaced by what a closer look at it finds;
+    groups not looked at (or whose look is not trusted) stay as they are, or go if not `keep`."""
+    frame_h, frame_w = frame.shape[:2]
+    kept: list[Detection] = []
+    for region, group in _regions(found, frame_w, frame_h):
+        x, y, w, h = region
+        typical = float(np.median([d.box[3] for d in group]))
+        gain = min(1.0, WORK_HEIGHT / h) / scale
+        if typical * scale >= ZOOM_BELOW or gain < ZOOM_GAIN:
+            if keep:
+                kept += group
+            continue
+        # What is too small to be a digit stays about as small on the page: print does not
+        # turn into digits by being looked at closer, digits a little smaller than these do.
+        closer_config = replace(config, min_height=int(config.min_height * gain * ZOOM_MIN_HEIGHT))
+        closer = look(frame[y:y + h, x:x + w], closer_config)
+        # Far more blobs up close than from afar is a line of print, whose letters only now
+        # look digit-sized; handwriting gains a missed neighbour or two.
+        trusted = 0 < len(closer) <= ZOOM_MORE * len(group) + 1
+        if trusted:
+            kept += [_moved(d, x, y) for d in closer]
+        elif keep:
+            kept += group
+        log.debug("closer look at %s: %d blobs for %d%s", region, len(closer), len(group),
+                  "" if trusted else ", not trusted")
+    return kept
+
+
+def _regions(found: list[Detection], frame_w: int, frame_h: int) -> list[tuple[Box, list[Detection]]]:
+    """Disjoint regions around groups of detections, grown by ZOOM_REACH / ZOOM_MARGIN x their height."""
+    groups = []  # [x0, y0, x1, y1] and the detections inside
+    for d in found:
+        x, y, w, h = d.box
+        # Further along the row: a number's missed digits stand beside the found ones.
+        mx, my = int(ZOOM_REACH * h), int(ZOOM_MARGIN * h)
+        groups.append(([max(0, x - mx), max(0, y - my), min(frame_w, x + w + mx), min(frame_h, y + h + my)], [d]))
+    while True:  # join overlapping regions until none overlap
+        pair = next(((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
+                     if _overlap(groups[i][0], groups[j][0])), None)
+        if pair is None:
+            break
+        (a, first), (b, second) = groups[pair[0]], groups.pop(pair[1])
+        groups[pair[0]] = ([min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])], first + second)
+    return [((x0, y0, x1 - x0, y1 - y0), members) for (x0, y0, x1, y1), members in groups]
+
+
+def _overlap(a: list[int], b: list[int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _moved(detection: Detection, dx: int, dy: int) -> Detection:
+    x, y, w, h = detection.box
+    return replace(detection, box=(x + dx, y + dy, w, h),
+                   splits=[[_moved(piece, dx, dy) for piece in option] for option in detection.splits])

@@ -6,13 +6,20 @@ Import order: ai_edge_litert (current wheels, aarch64 and x86-64), tflite_runtim
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import logging
+import os
+import sys
+import tempfile
+from typing import Any, Iterator
 
 import numpy as np
 
 from digitcam.edge import contract
 from digitcam.edge.backends.base import Backend
 from digitcam.errors import MissingDependency, ModelError
+
+log = logging.getLogger(__name__)
 
 
 def interpreter_class() -> tuple[type, str]:
@@ -36,6 +43,34 @@ def interpreter_class() -> tuple[type, str]:
         raise MissingDependency("ai-edge-litert", "edge", "the TFLite interpreter") from None
 
 
+@contextlib.contextmanager
+def native_stderr_logged() -> Iterator[None]:
+    """Send what the interpreter's C++ side prints while the block runs to this module's log.
+
+    LiteRT writes "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." straight to file
+    descriptor 2, past Python's logging, and has no switch for it: `digitcam info` and the
+    service's journal would carry it on every start. INFO lines go to debug, anything else
+    stays visible as a warning.
+    """
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all (a detached process): nothing to keep clean
+        yield
+        return
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            for line in capture.read().decode(errors="replace").splitlines():
+                (log.debug if line.startswith("INFO: ") else log.warning)("%s", line)
+
+
 def quantize(x: np.ndarray, dtype: np.dtype, scale: float, zero_point: int) -> np.ndarray:
     """Float values to the integer tensor type, with the model's own scale and zero point."""
     info = np.iinfo(dtype)
@@ -52,8 +87,9 @@ class LiteRTBackend(Backend):
     def _load(self) -> None:
         Interpreter, self.runtime = interpreter_class()
         try:
-            self.interpreter = Interpreter(model_path=str(self.path), num_threads=self.threads)
-            self.interpreter.allocate_tensors()
+            with native_stderr_logged():
+                self.interpreter = Interpreter(model_path=str(self.path), num_threads=self.threads)
+                self.interpreter.allocate_tensors()
         except (ValueError, RuntimeError) as error:
             raise ModelError(f"{self.path}: not a loadable TFLite model ({str(error).splitlines()[0][:80]})") from None
         self._in = self.interpreter.get_input_details()[0]

@@ -184,9 +184,8 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
 
 
 def configure_info(p: argparse.ArgumentParser) -> None:
-    p.add_argument("model_path", nargs="?", metavar="MODEL", help="model file or folder (default: as `run`)")
-    p.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
-    p.add_argument("--threads", type=positive_int)
+    p.add_argument("model_path", nargs="?", metavar="MODEL", help="the same as --model")
+    add_model_flags(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -195,7 +194,9 @@ def run_info(args: argparse.Namespace, env: Environment) -> int:
 
     from digitcam.edge.discovery import info_lines
 
-    args.model = args.model_path
+    if args.model_path and args.model and args.model_path != args.model:
+        raise UsageError(f"two models given, {args.model_path} and --model {args.model}; give one")
+    args.model = args.model or args.model_path
     choice, backend, recognizer = load_recognizer(args, env)
     probe = np.zeros((28, 28), np.uint8)
     probe[6:22, 12:16] = 255

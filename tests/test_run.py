@@ -101,6 +101,14 @@ def test_info_describes_the_model(cli, shipped_models):
     assert "format: tflite-int8" in text and "accuracy: " in text and "latency: " in text
 
 
+def test_info_takes_the_model_as_run_does(cli, shipped_models):
+    """`--model` works for info as for run and predict; the positional form stays a shorthand."""
+    info = json.loads(cli("info", "--model", shipped_models / "cnn.onnx", "--json").stdout)
+    assert info["format"] == "onnx"
+    result = cli("info", shipped_models / "cnn.onnx", "--model", shipped_models / "cnn.int8.tflite")
+    assert result.status == 2 and "two models given" in result.stderr
+
+
 @pytest.mark.parametrize("backend,fmt", [("onnxruntime", "onnx"), ("opencv", "onnx"), ("litert", "tflite-int8")])
 def test_backend_choice(cli, shipped_models, backend, fmt):
     info = json.loads(cli("info", shipped_models, "--backend", backend, "--json").stdout)

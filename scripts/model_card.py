@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from digitcam import atomic
+from digitcam.train import defaults
 
 # The targets of the shipped models (issue 7), checked against the files on every run of this script.
 SINGLE_CNN_MIN = 0.9970
@@ -42,7 +43,7 @@ def command(metrics: dict) -> str:
         words.append(f"--init {c['init']}")
     if not c.get("augment", True):
         words.append("--no-augment")
-    if c.get("lr") not in (None, 2e-3):
+    if c.get("lr") not in (None, defaults.LEARNING_RATE):
         words.append(f"--lr {c['lr']}")
     if c.get("elastic"):
         words.append("--elastic")

@@ -62,6 +62,22 @@ def test_command_rebuilds_every_flag(card_inputs):
     assert "`digitcam train --arch cnn --epochs 3 --seed 1`" in card
 
 
+def test_the_card_is_written_again_from_the_models_folder_alone(card_inputs):
+    models, runs = card_inputs
+    first = model_card.main(models, runs)
+    assert json.loads((models / "cnn.metrics.json").read_text())["test_accuracy"] == 0.9970
+    assert model_card.main(models, []) == first
+    # Retraining one model: only its run is passed, the other's record stays.
+    retrained = _run(runs[0].parent / "cnn2", "cnn", 0.9972)
+    card = model_card.main(models, [retrained])
+    assert "| cnn | 1,000 |" in card and "99.72 %" in card and "| ensemble | 1,000 |" in card
+
+
+def test_no_records_and_no_runs_is_an_error(tmp_path):
+    with pytest.raises(ValueError, match="no NAME.metrics.json"):
+        model_card.main(tmp_path, [])
+
+
 def test_command_records_a_fine_tune(tmp_path):
     run = _run(tmp_path / "ft", "cnn", 0.997, init="models/cnn.keras", augment=False, lr=0.0002)
     assert model_card.command(json.loads((run / "metrics.json").read_text())) == (

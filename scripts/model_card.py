@@ -134,6 +134,10 @@ def main(models: Path, run_dirs: list[Path]) -> str:
         lines.append(f"- `{command(m)}` (batch {c['batch_size']}, "
                      f"AdamW lr {c['lr']} wd {c['weight_decay']}, {c['schedule']} schedule, augmentation "
                      f"{'on' if c['augment'] else 'off'}); {m['train_seconds'] / 60:.0f} min on this 2-core machine.")
+        for k, member in enumerate(c.get("member_runs") or []):
+            if member:
+                before = f"`{command(member['base'])}`, then " if member.get("base") else ""
+                lines.append(f"  - member {k}: {before}`{command(member)}`")
     lines += ["", "## Artifacts", "",
               "| file | format | KB | test accuracy | agreement with Keras | temperature | ECE after | usable |",
               "|---|---|---|---|---|---|---|---|"]

@@ -57,6 +57,21 @@ def test_ensemble_is_one_model_equal_to_the_mean_of_its_members(small_mnist, tmp
     np.testing.assert_allclose(np.asarray(fused(x, training=False)), expected, atol=1e-6)
 
 
+def test_members_trained_apart_keep_their_own_recipe(small_mnist, trained_cnn, tmp_path):
+    """A fine-tuned member and a plain one, trained as runs of their own, then fused: the
+    ensemble's metrics say how each member was made."""
+    config = dict(epochs=1, batch_size=256, augment=False)
+    runs.train("cnn", small_mnist, tmp_path / "member0", fitting.FitConfig(**config, seed=21, lr=1e-4),
+               init=trained_cnn)
+    runs.train("cnn", small_mnist, tmp_path / "member1", fitting.FitConfig(**config, seed=12))
+    metrics = runs.train("ensemble", small_mnist, tmp_path, fitting.FitConfig(**config, seed=21), members=2,
+                         resume=True)
+    first, second = metrics["config"]["member_runs"]
+    assert first["config"]["init"] == str(trained_cnn) and first["seed"] == 21
+    assert first["base"]["seed"] == 3 and first["base"]["config"]["epochs"] == 3  # the run it started from
+    assert second["seed"] == 12 and "init" not in second["config"]
+
+
 def test_members_of_one_name_fuse_save_and_load(tmp_path):
     # Members trained as separate runs are all called "cnn"; the fused model must still save.
     members = [models.build_cnn(), models.build_cnn()]

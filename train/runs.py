@@ -101,7 +101,7 @@ def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resum
         history = histories[0]
         epoch_seconds = [s for h in histories for s in h.get("seconds", [])]
         seconds = [fitting.seconds_per_epoch(h) for h in histories]
-        extra_config = {"members": archs}
+        extra_config = {"members": archs, "member_runs": _member_runs(out, len(archs))}
     else:
         model, history = _fit_single(arch, arch, data, out, config, resume, strategy, init)
         seconds = [fitting.seconds_per_epoch(history)]
@@ -123,6 +123,27 @@ def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resum
         "data_source": data.source, "data_sha256": data.sha256,
     }
     return report.write_report(out, model, data.x_test, data.y_test, extra, history=history)
+
+
+def _member_runs(out: Path, count: int) -> list[dict[str, Any] | None]:
+    """How each member was trained, from its own metrics.json where it has one (members
+    trained apart, or fine-tuned, by a recipe other than the ensemble's own flags). A
+    fine-tuned member's recipe includes the run it started from, when that run is at hand."""
+    return [_recipe(out / f"member{k}" / "metrics.json") for k in range(count)]
+
+
+def _recipe(metrics_file: Path) -> dict[str, Any] | None:
+    import json
+
+    if not metrics_file.is_file():
+        return None
+    m = json.loads(metrics_file.read_text())
+    recipe = {key: m[key] for key in ("arch", "seed", "config")}
+    init = m["config"].get("init")
+    base = _recipe(Path(init).parent / "metrics.json") if init else None
+    if base is not None:
+        recipe["base"] = base
+    return recipe
 
 
 def save_model(model: keras.Model, path: Path) -> None:

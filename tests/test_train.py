@@ -193,3 +193,11 @@ def test_mirrored_strategy_trains_on_the_devices_there_are(cli, tmp_path):
 def test_early_stopping_waits_for_the_second_half_of_a_cosine_schedule(schedule, start):
     callback = fitting.early_stopping(fitting.FitConfig(epochs=30, schedule=schedule, patience=8))
     assert (callback.start_from_epoch, callback.patience, callback.monitor) == (start, 8, "val_accuracy")
+
+
+def test_a_fine_tune_written_over_its_own_run_has_no_base(tmp_path):
+    member = tmp_path / "member0"
+    member.mkdir()
+    record = {"arch": "cnn", "seed": 1, "config": {"epochs": 3, "init": str(member / "best.keras")}}
+    (member / "metrics.json").write_text(json.dumps(record))
+    assert runs._member_runs(tmp_path, 2) == [record, None]

@@ -7,6 +7,7 @@ ensemble resumes at the member and epoch where it stopped.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import shutil
 import time
@@ -133,16 +134,16 @@ def _member_runs(out: Path, count: int) -> list[dict[str, Any] | None]:
 
 
 def _recipe(metrics_file: Path) -> dict[str, Any] | None:
-    import json
-
     if not metrics_file.is_file():
         return None
     m = json.loads(metrics_file.read_text())
     recipe = {key: m[key] for key in ("arch", "seed", "config")}
     init = m["config"].get("init")
-    base = _recipe(Path(init).parent / "metrics.json") if init else None
-    if base is not None:
-        recipe["base"] = base
+    # A fine-tune written over the run it started from has no earlier record to point to.
+    base = Path(init).parent / "metrics.json" if init else None
+    if base is not None and base.resolve() != metrics_file.resolve():
+        if (earlier := _recipe(base)) is not None:
+            recipe["base"] = earlier
     return recipe
 
 

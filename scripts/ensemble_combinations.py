@@ -41,6 +41,16 @@ def rank(probs: dict[str, tuple[np.ndarray, np.ndarray]], y_val: np.ndarray, y_t
     return sorted(rows, key=lambda r: (-r[1], r[2]))
 
 
+def summary(rows: list[tuple[str, float, float, float]]) -> str:
+    """One line for the report: how many were ranked, the one chosen (first), and how the test
+    scores of all of them spread (for the record only; the choice is already made)."""
+    names, val, _, test = rows[0]
+    tests = [r[3] for r in rows]
+    return (f"{len(rows)} ranked; chosen on validation: {names} (validation {val * 100:.2f} %, "
+            f"test {test * 100:.2f} %); test of all: best {max(tests) * 100:.2f} %, "
+            f"mean {np.mean(tests) * 100:.2f} %")
+
+
 def predictor(path: Path):
     """Probabilities for (N, 28, 28) uint8 images from a .keras model or, through ONNX Runtime, an .onnx one."""
     if path.suffix == ".onnx":
@@ -70,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         probs[name] = (predict(data.x_val), predict(data.x_test))
     print(f"{'models':40s} {'val acc':>8s} {'val loss':>9s} {'test acc':>9s}")
     for size in sorted({1, args.size}):
-        for names, val, loss, test in rank(probs, data.y_val, data.y_test, size):
+        rows = rank(probs, data.y_val, data.y_test, size)
+        for names, val, loss, test in rows:
             print(f"{names:40s} {val * 100:7.2f}% {loss:9.4f} {test * 100:8.2f}%")
+    print(summary(rows))
     return 0
 
 

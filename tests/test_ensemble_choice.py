@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scripts.ensemble_combinations import rank
+from scripts.ensemble_combinations import rank, summary
 
 
 def _probs(labels: np.ndarray, wrong: list[int], confidence: float = 0.9) -> np.ndarray:
@@ -25,3 +25,9 @@ def test_ranking_uses_validation_then_log_loss_never_test():
     assert rows[-1][3] == 1.0  # the best test score is reported, not chosen
     pairs = rank({"a": good_on_val, "b": good_on_test, "c": confident}, y, y, size=2)
     assert [r[0] for r in pairs][0] == "a+c"
+
+
+def test_summary_names_the_choice_and_the_spread_of_test_scores():
+    rows = [("a+b", 0.998, 0.01, 0.9970), ("a+c", 0.997, 0.01, 0.9980), ("b+c", 0.996, 0.02, 0.9960)]
+    assert summary(rows) == ("3 ranked; chosen on validation: a+b (validation 99.80 %, test 99.70 %); "
+                             "test of all: best 99.80 %, mean 99.70 %")

@@ -25,7 +25,7 @@ from digitcam.edge import detect, overlay
 from digitcam.edge.detect import Box
 from digitcam.edge.notify import Notifier
 from digitcam.edge.reading import FrameResult, read
-from digitcam.edge.recognizer import Recognizer
+from digitcam.edge.recognizer import DEFAULT_THRESHOLD, Recognizer
 from digitcam.edge.sources.base import Frame, Source
 from digitcam.edge.tracking import Tracker
 from digitcam.edge.window import NullWindow
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 class RunOptions:
     mode: str = "multi"  # or "center"
     roi: Box | None = None
-    threshold: float = 0.6
+    threshold: float = DEFAULT_THRESHOLD
     json: bool = False
     save_video: Path | None = None
     save_frames: Path | None = None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from digitcam.command import Command, positive_int, unit_float
 from digitcam.environment import Environment
+from digitcam.edge.recognizer import DEFAULT_THRESHOLD
 from digitcam.errors import DeviceError, UsageError
 
 BACKEND_CHOICES = ("auto", "litert", "onnxruntime", "opencv", "keras")
@@ -38,7 +39,7 @@ def configure_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=("multi", "center"), help="read every digit, or the one in the guide box "
                                                                "(default: multi)")
     p.add_argument("--roi", type=_roi, help="guide box for --mode center as x,y,w,h (default: the middle half)")
-    p.add_argument("--threshold", type=unit_float, default=0.6, help="below this confidence show '?'")
+    p.add_argument("--threshold", type=unit_float, default=DEFAULT_THRESHOLD, help="below this confidence show '?'")
     p.add_argument("--headless", action="store_true", help="open no window (automatic without a display)")
     p.add_argument("--json", action="store_true", help="one JSON line per frame on stdout")
     p.add_argument("--save-video", type=Path, metavar="OUT.mp4", help="write the annotated frames as a video")
@@ -131,7 +132,7 @@ def configure_predict(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=("auto", "single", "multi"), default="auto",
                    help=f"single: the image is one digit; multi: find digits on the page; auto: images up to "
                         f"{SINGLE_DIGIT_SIDE} px are one digit, larger ones pages (one digit if none is found)")
-    p.add_argument("--threshold", type=unit_float, default=0.6)
+    p.add_argument("--threshold", type=unit_float, default=DEFAULT_THRESHOLD)
     p.add_argument("--json", action="store_true", help="one JSON line per image")
 
 

@@ -69,8 +69,9 @@ def records(models: Path, runs: list[Path]) -> list[dict]:
         source = run / "metrics.json"
         if not source.is_file():
             raise ValueError(f"{source}: no such file (is {run} a finished training run?)")
-        arch = json.loads(source.read_text())["arch"]
-        atomic.write_text(models / f"{arch}.metrics.json", source.read_text())
+        text = source.read_text()
+        arch = json.loads(text)["arch"]
+        atomic.write_text(models / f"{arch}.metrics.json", text)
         for plot in PLOTS:
             if (run / plot).is_file():
                 shutil.copyfile(run / plot, models / f"{arch}_{plot}")

@@ -23,7 +23,6 @@ import cv2
 import numpy as np
 
 PAPER = np.array((228, 232, 235), np.float32)
-SURE = 0.6  # the runtime's default --threshold
 INK = np.array((35, 30, 30), np.float32)
 Page = tuple[np.ndarray, str]
 
@@ -199,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     from digitcam.edge.backends import open_backend
     from digitcam.edge.discovery import find_model
     from digitcam.edge.reading import read
+    from digitcam.edge.recognizer import DEFAULT_THRESHOLD
     from digitcam.edge.recognizer import Recognizer
     from digitcam.train.data import load_test
 
@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         # Anything read on a page of print is wrong; "sure" ones show as digits, not "?".
         results = [read(detect.find_digits(printed_page(rng), config), recognizer) for _ in range(args.pages)]
         boxes = sum(len(r.items) for r in results)
-        sure = sum(p.confidence >= SURE for r in results for _, p in r.items)
+        sure = sum(p.sure(DEFAULT_THRESHOLD) for r in results for _, p in r.items)
         print(f"print, no digits: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")
     return 0
 

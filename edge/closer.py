@@ -26,8 +26,10 @@ ZOOM_BELOW = 32  # px at work scale: digits smaller than this are worth it
 ZOOM_GAIN = 1.5  # the least enlargement worth it
 ZOOM_REACH, ZOOM_MARGIN = 4.0, 2.0  # around a group, along its row and across it, x its digits' height
 ZOOM_MIN_HEIGHT = 0.75  # x the smallest digit height, enlarged with the rest
-ZOOM_MORE = 2  # trusted up to this many times as many blobs as were looked for, plus one
 ZOOM_SEED = 0.65  # x the smallest digit height, for the blobs that lead it where a large frame shows no digit
+ZOOM_SAME = 0.6  # x its height from afar: a digit looked at closer is found again at least this tall
+ZOOM_FOLLOW = 4  # looks along a row at most, each reaching ZOOM_REACH x further past its last digit
+ZOOM_FOLLOW_SIZE = (0.7, 1.4)  # x the group's height: the blobs that lead a look further along the row
 
 
 def worth_it(scale: float) -> bool:
@@ -52,17 +54,54 @@ def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection],
         # What is too small to be a digit stays about as small on the page: print does not
         # turn into digits by being looked at closer, digits a little smaller than these do.
         closer_config = replace(config, min_height=int(config.min_height * gain * ZOOM_MIN_HEIGHT))
-        closer = look(frame[y:y + h, x:x + w], closer_config)
-        # Far more blobs up close than from afar is a line of print, whose letters only now
-        # look digit-sized; handwriting gains a missed neighbour or two.
-        trusted = 0 < len(closer) <= ZOOM_MORE * len(group) + 1
+        closer, ended = _follow_row(frame, region, typical, closer_config, look)
+        # Handwriting looks the same up close, with the neighbours missed from afar beside it,
+        # and ends on blank paper. Print does not: what passed for a digit from afar (letters
+        # run together) comes apart, or the row runs on as a line of text.
+        trusted = bool(closer) and ended and all(_found_again(d, closer) for d in group)
         if trusted:
-            kept += [_moved(d, x, y) for d in closer]
+            kept += [d for d in closer if not any(_inside(d.box, k.box) for k in kept)]
         elif keep:
             kept += group
         log.debug("closer look at %s: %d blobs for %d%s", region, len(closer), len(group),
                   "" if trusted else ", not trusted")
     return kept
+
+
+def _follow_row(frame: np.ndarray, region: Box, typical: float, config: DetectConfig,
+                look: Look) -> tuple[list[Detection], bool]:
+    """What a closer look at `region` finds, followed along its row while blobs of the group's
+    size (`typical` tall) turn up near either end: a number whose digits, too small to be seen
+    from afar, run on past the first look. Also whether the row ended within ZOOM_FOLLOW looks;
+    once a look holds the whole row, the detector's own rule leaves out lines of text."""
+    x, y, w, h = region
+    x0, x1 = x, x + w
+    frame_w = frame.shape[1]
+    low, high = ZOOM_FOLLOW_SIZE
+    for _ in range(ZOOM_FOLLOW):
+        blobs = [_moved(d, x0, y) for d in look(frame[y:y + h, x0:x1], config)]
+        if not blobs:
+            return blobs, True
+        height = float(np.median([d.box[3] for d in blobs]))
+        leaders = [d.box for d in blobs if low <= d.box[3] / typical <= high]
+        reach = int(ZOOM_REACH * height)
+        left = max(0, min([x0] + [bx - reach for bx, *_ in leaders]))
+        right = min(frame_w, max([x1] + [bx + bw + reach for bx, _, bw, _ in leaders]))
+        if (left, right) == (x0, x1):
+            return blobs, True
+        x0, x1 = left, right
+    return blobs, False
+
+
+def _found_again(digit: Detection, closer: list[Detection]) -> bool:
+    return any(_inside(digit.box, c.box) and c.box[3] >= ZOOM_SAME * digit.box[3] for c in closer)
+
+
+def _inside(box: Box, other: Box) -> bool:
+    """Whether the centre of `box` lies inside `other` (the same blob, seen by two looks)."""
+    x, y, w, h = box
+    ox, oy, ow, oh = other
+    return ox <= x + w / 2 <= ox + ow and oy <= y + h / 2 <= oy + oh
 
 
 def _regions(found: list[Detection], frame_w: int, frame_h: int) -> list[tuple[Box, list[Detection]]]:

@@ -381,6 +381,32 @@ def test_small_digits_in_a_large_photo_are_looked_at_closer(small_mnist, recogni
     assert closer >= 5 and closer > afar, f"{closer} of 8 photos read up close, {afar} from afar"
 
 
+def _phone_photo_of_a_number(images, labels, heights: list[int]) -> tuple[np.ndarray, str]:
+    """A 2016x1512 photo of a page with one row of digits of the given heights (px), 1.3 x apart."""
+    page = np.full((1512, 2016), 226.0, np.float32)
+    pitch = int(1.3 * max(heights))
+    x = (2016 - pitch * len(heights)) // 2
+    for k, height in enumerate(heights):
+        glyph = cv2.resize(images[k], (height, height), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        top = 740 + max(heights) - height
+        page[top:top + height, x:x + height] -= 195 * np.clip(glyph, 0, 1)
+        x += pitch
+    frame = cv2.GaussianBlur(np.clip(page, 0, 255).astype(np.uint8), (0, 0), 1.2)
+    return cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR), "".join(str(int(d)) for d in labels[:len(heights)])
+
+
+def test_a_closer_look_follows_a_number_along_its_row(small_mnist, recognizer, monkeypatch):
+    """From afar only the two tallest of ten digits (and a neighbour) are big enough to be seen;
+    the rest, a little smaller, run on past the first closer look around them."""
+    from digitcam.edge import closer
+
+    frame, truth = _phone_photo_of_a_number(small_mnist.x_test, small_mnist.y_test,
+                                            [42, 42, 43, 42, 56, 56, 42, 43, 42, 42])
+    assert read(frame, recognizer)[1] == truth
+    monkeypatch.setattr(closer, "ZOOM_FOLLOW", 1)
+    assert read(frame, recognizer)[1] != truth
+
+
 def test_pages_of_print_are_not_read_as_digits(recognizer):
     """High-resolution photos of printed pages: lines of text are left out, closer looks add nothing."""
     from scripts import stress_detection

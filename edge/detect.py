@@ -254,7 +254,8 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
             continue
         density = area / (w * h)
         # A "1" is a solid bar; anything wider that is this solid is a shadow or a smudge.
-        if density < config.min_density or (density > config.max_density and w / h > THIN):
+        if density < config.min_density or \
+                (density > config.max_density and w / h > THIN and _solid(flat, (x, y, w, h))):
             continue
         m = config.border_margin
         if whole_frame and (x <= m or y <= m or x + w >= frame_w - m or y + h >= frame_h - m):
@@ -268,6 +269,20 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         if cut is not None:
             cuts[(x, y, w, h)] = cut
     return found, cuts, mask, flat
+
+
+def _solid(flat: np.ndarray, box: Box) -> bool:
+    """Whether `box` is solid in the grey image too: a smudge or a shadow is, while a small
+    digit whose loops the mask filled in (a thick pen's 8, 15 px tall) still shows them, as
+    lighter holes inside what is darker than halfway from the paper to its darkest ink."""
+    x, y, w, h = box
+    around = flat[max(0, y - h // 2):y + h + h // 2, max(0, x - w // 2):x + w + w // 2]
+    inside = flat[y:y + h, x:x + w]
+    halfway = (float(np.median(around)) + float(np.percentile(inside, 5))) / 2
+    light = np.pad((inside >= halfway).astype(np.uint8), 1, constant_values=1)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=4)
+    # The light ground around the blob, joined by the padding, is one label; any other is a hole.
+    return not any(stats[i, cv2.CC_STAT_AREA] >= 2 for i in range(1, count) if i != labels[0, 0])
 
 
 def _ink_crop(gray: np.ndarray, mask: np.ndarray, box: Box, own: np.ndarray | None = None) -> np.ndarray:

@@ -446,3 +446,17 @@ def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, 
 def test_a_line_of_text_is_told_by_its_length_and_gaps(count, width, height, gap, text):
     boxes = [[10 + k * (width + gap), 100, width, height, width * height // 3, None] for k in range(count)]
     assert all(textlines.in_text_line(tuple(b[:4]), boxes) is text for b in boxes)
+
+
+def test_a_small_thick_digit_is_not_taken_for_a_smudge():
+    """At 19 px a thick pen's 8 fills its box in the ink mask as a smudge does; the grey image
+    still shows its loops, and the smudge beside it stays out."""
+    page = np.full((480, 640), 226, np.uint8)
+    cv2.ellipse(page, (300, 234), (4, 3), 0, 0, 360, 40, 2)
+    cv2.ellipse(page, (300, 241), (4, 4), 0, 0, 360, 40, 2)
+    cv2.rectangle(page, (400, 234), (413, 246), 40, -1)
+    frame = cv2.cvtColor(cv2.GaussianBlur(page, (0, 0), 0.8), cv2.COLOR_GRAY2BGR)
+    mask = detect.ink_mask(detect.to_gray(frame), detect.DetectConfig())
+    x, y, w, h = (int(v) for v in cv2.boundingRect(mask[:, :350]))
+    assert np.count_nonzero(mask[y:y + h, x:x + w]) / (w * h) > detect.DetectConfig().max_density
+    assert [d.box for d in detect.find_digits(frame)] == [(x, y, w, h)]

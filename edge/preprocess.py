@@ -25,10 +25,7 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     if array.ndim == 3:
         if array.shape[2] == 1:
             array = array[..., 0]
-        elif array.shape[2] == 4:
-            array = cv2.cvtColor(np.ascontiguousarray(array[..., :3]), cv2.COLOR_BGR2GRAY) \
-                if array.dtype == np.uint8 else array[..., :3].mean(axis=2)
-        else:
+        else:  # BGR, or BGRA with its alpha left out
             array = cv2.cvtColor(np.ascontiguousarray(array[..., :3]), cv2.COLOR_BGR2GRAY) \
                 if array.dtype == np.uint8 else array[..., :3].mean(axis=2)
     if array.ndim != 2:

@@ -25,10 +25,14 @@ log = logging.getLogger(__name__)
 ZOOM_BELOW = 32  # px at work scale: digits smaller than this are worth it
 ZOOM_GAIN = 1.5  # the least enlargement worth it
 ZOOM_REACH, ZOOM_MARGIN = 4.0, 2.0  # around a group, along its row and across it, x its digits' height
-ZOOM_MIN_HEIGHT = 0.75  # x the smallest digit height, enlarged with the rest
-ZOOM_SEED = 0.65  # x the smallest digit height, for the blobs that lead it where a large frame shows no digit
+# Up close, digits down to this share of the smallest digit height at work scale are looked
+# for (about 1 % of a 12-megapixel photo's height: 5 mm digits on a page photographed whole), and
+# where a large frame shows no digit at all, blobs that small lead the closer look.
+ZOOM_MIN_HEIGHT = 0.3
+ZOOM_SEED = 0.3
 ZOOM_SAME = 0.6  # x its height from afar: a digit looked at closer is found again at least this tall
 ZOOM_FOLLOW = 4  # looks along a row at most, each reaching ZOOM_REACH x further past its last digit
+ZOOM_KEEP = 0.5  # x the group's height: smaller blobs found up close beside it are letters or specks
 ZOOM_FOLLOW_SIZE = (0.7, 1.4)  # x the group's height: the blobs that lead a look further along the row
 
 
@@ -51,8 +55,6 @@ def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection],
             if keep:
                 kept += group
             continue
-        # What is too small to be a digit stays about as small on the page: print does not
-        # turn into digits by being looked at closer, digits a little smaller than these do.
         closer_config = replace(config, min_height=int(config.min_height * gain * ZOOM_MIN_HEIGHT))
         closer, ended = _follow_row(frame, region, typical, closer_config, look)
         # Handwriting looks the same up close, with the neighbours missed from afar beside it,
@@ -60,7 +62,8 @@ def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection],
         # run together) comes apart, or the row runs on as a line of text.
         trusted = bool(closer) and ended and all(_found_again(d, closer) for d in group)
         if trusted:
-            kept += [d for d in closer if not any(_inside(d.box, k.box) for k in kept)]
+            kept += [d for d in closer
+                     if d.box[3] >= ZOOM_KEEP * typical and not any(_inside(d.box, k.box) for k in kept)]
         elif keep:
             kept += group
         log.debug("closer look at %s: %d blobs for %d%s", region, len(closer), len(group),
@@ -94,7 +97,9 @@ def _follow_row(frame: np.ndarray, region: Box, typical: float, config: DetectCo
 
 
 def _found_again(digit: Detection, closer: list[Detection]) -> bool:
-    return any(_inside(digit.box, c.box) and c.box[3] >= ZOOM_SAME * digit.box[3] for c in closer)
+    # Either centre inside the other box: a thin 1 may come out a pixel narrower up close.
+    return any((_inside(digit.box, c.box) or _inside(c.box, digit.box)) and c.box[3] >= ZOOM_SAME * digit.box[3]
+               for c in closer)
 
 
 def _inside(box: Box, other: Box) -> bool:

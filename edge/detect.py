@@ -175,7 +175,8 @@ def find_digits(frame: np.ndarray, config: DetectConfig | None = None, roi: Box 
 
     if found:
         return reading_order(closer.closer_look(frame, config, found, scale, look))
-    # No digit at work scale: blobs a little smaller lead the closer look, but are never kept.
+    # No digit at work scale (a page photographed whole): smaller blobs lead the closer look,
+    # but are never kept.
     seeds = look(frame, replace(config, min_height=int(config.min_height * closer.ZOOM_SEED)))
     return reading_order(closer.closer_look(frame, config, seeds, scale, look, keep=False))
 

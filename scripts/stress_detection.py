@@ -4,8 +4,9 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, digits
 close enough to touch, wide digits (never to be cut in two), digits of uneven height on one
 baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
-desk, light ink on a dark ground, phone photos, a long number. Prints, per condition, how many
-pages were read exactly, then how many blobs on pages of print (no digits) were read as digits.
+desk, light ink on a dark ground, phone photos (3 and 12 megapixels), a page scan, a long
+number. Prints, per condition, how many pages were read exactly, then how many blobs on pages
+of print (no digits) were read as digits.
 Needs the full MNIST test set.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
@@ -159,6 +160,12 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
                             size=(2016, 1512), height=(36, 57), count=(3, 7)),
         # The same with the desk around the sheet and the light falling off across it.
         "phone photo, desk": then(phone_on_desk, size=(2016, 1512), height=(40, 61), count=(3, 6)),
+        # A 12-megapixel photo of a whole page: digits 1.3-2 % of its height (4-6 mm on A4).
+        "12 MP photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.5),
+                            size=(4032, 3024), height=(40, 61), count=(3, 7)),
+        # A 200 dpi scan of a letter page, upright: digits 30-50 px, sharp.
+        "scan": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng, noise=2.0), (0, 0), 0.6),
+                     size=(1700, 2200), height=(30, 51), count=(3, 7)),
         # A phone number or an account number: 10-12 digits written close, one long line.
         "long number": plain(count=(10, 13), spacing=1.0, height=(30, 46)),
     }

@@ -407,6 +407,26 @@ def test_a_closer_look_follows_a_number_along_its_row(small_mnist, recognizer, m
     assert read(frame, recognizer)[1] != truth
 
 
+def test_a_whole_page_photo_at_12_megapixels_is_read(small_mnist, recognizer, monkeypatch):
+    """Digits 1.3-2 % of a 4032x3024 photo's height: too small to be seen from afar at all, found
+    by the blobs that lead the closer look, and read there at the photo's own resolution."""
+    from digitcam.edge import closer
+    from scripts import stress_detection
+
+    make = stress_detection.conditions(small_mnist.x_test, small_mnist.y_test)["12 MP photo"]
+    rng = np.random.default_rng(4)
+    pages = [make(rng) for _ in range(3)]
+
+    def exact() -> int:
+        return sum(read(frame, recognizer)[1] == truth for frame, truth in pages)
+
+    assert exact() >= 2
+    # Looking closer only for blobs at least 65-75 % of the smallest digit size found none of them.
+    monkeypatch.setattr(closer, "ZOOM_SEED", 0.65)
+    monkeypatch.setattr(closer, "ZOOM_MIN_HEIGHT", 0.75)
+    assert exact() == 0
+
+
 def test_pages_of_print_are_not_read_as_digits(recognizer):
     """High-resolution photos of printed pages: lines of text are left out, closer looks add nothing."""
     from scripts import stress_detection

@@ -55,7 +55,7 @@ def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection],
             if keep:
                 kept += group
             continue
-        closer_config = replace(config, min_height=int(config.min_height * gain * ZOOM_MIN_HEIGHT))
+        closer_config = replace(config, min_height=int(config.min_height * gain * ZOOM_MIN_HEIGHT), zoom=gain)
         closer, ended = _follow_row(frame, region, typical, closer_config, look)
         # Handwriting looks the same up close, with the neighbours missed from afar beside it,
         # and ends on blank paper. Print does not: what passed for a digit from afar (letters

@@ -40,6 +40,7 @@ class DetectConfig:
     border_margin: int = 2
     closer_look: bool = True      # look again, at the frame's own resolution, at small digits in large frames
     text_lines: bool = True       # leave out blobs in lines of text
+    zoom: float = 1.0             # how much closer than the work scale this look is (closer.py)
 
 
 # A photo of a single digit: it may fill the frame, so no page-sized limits.
@@ -75,23 +76,29 @@ WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
+LINE_SHARE = 0.6  # of a closer look's width (or height): a rule runs across at least this much of it
 
 
-def _lines(mask: np.ndarray) -> np.ndarray:
+def _lines(mask: np.ndarray, zoom: float = 1.0) -> np.ndarray:
     """Rules, grid lines and edges: long, thin and nearly straight; pen strokes are short or thick.
 
     Found at half resolution (4x cheaper). Area averaging keeps one-pixel lines continuous,
     a little blur across the line direction tolerates the slant perspective gives them,
-    and anything thicker than a ruled line is left alone.
+    and anything thicker than a ruled line is left alone. A look `zoom` x closer sees rules
+    that much thicker, and only a part of the page: a line runs across most of it.
     """
     half = cv2.threshold(cv2.resize(mask, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 60, 255,
                          cv2.THRESH_BINARY)[1]
-    length = LINE_LENGTH // 2
+    wide = tall = int(LINE_LENGTH * zoom) // 2
+    if zoom > 1:
+        wide, tall = min(wide, int(LINE_SHARE * half.shape[1])), min(tall, int(LINE_SHARE * half.shape[0]))
     horizontal = cv2.morphologyEx(cv2.dilate(half, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN,
-                                  cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (wide, 1)))
     vertical = cv2.morphologyEx(cv2.dilate(half, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    thick = cv2.dilate(cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)), np.ones((3, 3), np.uint8))
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall)))
+    thin = max(3, round(3 * zoom))
+    thick = cv2.dilate(cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((thin, thin), np.uint8)),
+                       np.ones((3, 3), np.uint8))
     lines = cv2.bitwise_and(horizontal | vertical, cv2.bitwise_not(thick))
     # Grown so the darker crossings of squared paper go with their lines.
     lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
@@ -112,7 +119,7 @@ def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = 
                     (config.block, config.block))
     wide = cv2.resize(wide, (w, h), interpolation=cv2.INTER_LINEAR)
     mask |= cv2.compare(flat, cv2.subtract(wide, config.offset), cv2.CMP_LT)
-    mask = cv2.subtract(mask, _lines(mask))
+    mask = cv2.subtract(mask, _lines(mask, config.zoom))
     mask &= paper_mask(gray, color)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))

@@ -4,7 +4,7 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, digits
 close enough to touch, wide digits (never to be cut in two), digits of uneven height on one
 baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
-desk, light ink on a dark ground, phone photos (3 and 12 megapixels), a page scan, a long
+desk, light ink on a dark ground, phone photos (3 and 12 megapixels, plain or ruled), a page scan, a long
 number. Prints, per condition, how many pages were read exactly, then how many blobs on pages
 of print (no digits) were read as digits.
 Needs the full MNIST test set.
@@ -119,6 +119,13 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         board = np.ones((480, 640, 3), np.float32) * (40, 60, 45)
         return finish(board * (1 - alpha[..., None]) + 220 * alpha[..., None], rng), truth
 
+    def ruled_photo(rng):  # a 12-megapixel photo of a ruled page, the digits standing on a rule
+        page, alpha, truth = write(rng, images, labels, size=(4032, 3024), height=(40, 61), count=(3, 7))
+        baseline = int(np.nonzero(alpha.any(axis=1))[0].max()) + 3
+        for y in range(baseline % 95, 3024, 95):
+            cv2.line(page, (0, y), (4031, y), (200, 170, 150), 4)
+        return cv2.GaussianBlur(finish(page, rng), (0, 0), 1.5), truth
+
     def wide(rng):  # digits wider than tall (0, 2, 5 mostly): one digit each, never cut in two
         page, _, truth = write(rng, images[wide_ones], labels[wide_ones], count=(1, 4), spacing=1.4)
         return finish(page, rng), truth
@@ -163,6 +170,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         # A 12-megapixel photo of a whole page: digits 1.3-2 % of its height (4-6 mm on A4).
         "12 MP photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.5),
                             size=(4032, 3024), height=(40, 61), count=(3, 7)),
+        "12 MP photo, ruled": ruled_photo,
         # A 200 dpi scan of a letter page, upright: digits 30-50 px, sharp.
         "scan": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng, noise=2.0), (0, 0), 0.6),
                      size=(1700, 2200), height=(30, 51), count=(3, 7)),

@@ -427,6 +427,24 @@ def test_a_whole_page_photo_at_12_megapixels_is_read(small_mnist, recognizer, mo
     assert exact() == 0
 
 
+def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, monkeypatch):
+    """Up close at a 12-megapixel photo of ruled paper, rules are several pixels thick and cross
+    only the part looked at; they must still go, or the digits standing on them go with them."""
+    from scripts import stress_detection
+
+    make = stress_detection.conditions(small_mnist.x_test, small_mnist.y_test)["12 MP photo, ruled"]
+    rng = np.random.default_rng(2)
+    pages = [make(rng) for _ in range(3)]
+
+    def exact() -> int:
+        return sum(read(frame, recognizer)[1] == truth for frame, truth in pages)
+
+    assert exact() >= 2
+    lines = detect._lines
+    monkeypatch.setattr(detect, "_lines", lambda mask, zoom=1.0: lines(mask))  # as seen from afar
+    assert exact() == 0
+
+
 def test_pages_of_print_are_not_read_as_digits(recognizer):
     """High-resolution photos of printed pages: lines of text are left out, closer looks add nothing."""
     from scripts import stress_detection

@@ -230,7 +230,8 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
 
 def _encloses(box: Box, boxes: list[Box]) -> bool:
     x, y, w, h = box
-    return any(x < bx + bw / 2 < x + w and y < by + bh / 2 < y + h for bx, by, bw, bh in boxes if (bx, by, bw, bh) != box)
+    return any(x < bx + bw / 2 < x + w and y < by + bh / 2 < y + h
+               for bx, by, bw, bh in boxes if (bx, by, bw, bh) != box)
 
 
 def _min_height(config: DetectConfig, frame_h: int) -> float:

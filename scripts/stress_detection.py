@@ -4,10 +4,9 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, digits
 close enough to touch, wide digits (never to be cut in two), digits of uneven height on one
 baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
-desk, light ink on a dark ground, phone photos (3 and 12 megapixels, plain or ruled), a page scan, a long
-number. Prints, per condition, how many pages were read exactly, then how many blobs on pages
-of print (no digits) were read as digits.
-Needs the full MNIST test set.
+desk, light ink on a dark ground, phone photos (3 and 12 megapixels, plain or ruled), a page
+scan, a long number. Prints, per condition, how many pages were read exactly, then how many
+blobs on pages of print (no digits) were read as digits. Needs the full MNIST test set.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
         [--condition NAME] [--no-cut] [--no-closer-look] [--no-text-lines]

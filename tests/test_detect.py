@@ -18,6 +18,20 @@ def read(frame, recognizer, **kwargs):
     return [box for box, _ in result.items], "".join(str(p.digit) for _, p in result.items)
 
 
+def stress_pages(mnist, condition: str, seed: int, count: int) -> list:
+    """`count` (frame, truth) pages of one condition of scripts/stress_detection.py."""
+    from scripts import stress_detection
+
+    make = stress_detection.conditions(mnist.x_test, mnist.y_test)[condition]
+    rng = np.random.default_rng(seed)
+    return [make(rng) for _ in range(count)]
+
+
+def exact(pages: list, recognizer, **kwargs) -> int:
+    """How many pages are read exactly."""
+    return sum(read(frame, recognizer, **kwargs)[1] == truth for frame, truth in pages)
+
+
 @pytest.mark.parametrize("paper", PAPERS)
 def test_multi_mode_finds_the_digits_on_every_paper(paper):
     rng = np.random.default_rng(sum(map(ord, paper)))
@@ -367,17 +381,9 @@ def test_a_digit_held_up_close_to_the_camera_is_read(small_mnist, recognizer):
 
 def test_small_digits_in_a_large_photo_are_looked_at_closer(small_mnist, recognizer):
     """A phone photo of a page: digits 2.4-3.7 % of its height lose their strokes at work scale."""
-    from scripts import stress_detection
-
-    make = stress_detection.conditions(small_mnist.x_test, small_mnist.y_test)["phone photo"]
-    rng = np.random.default_rng(3)
-    pages = [make(rng) for _ in range(8)]
-
-    def exact(config=None) -> int:
-        return sum(read(frame, recognizer, config=config)[1] == truth for frame, truth in pages)
-
-    closer = exact()
-    afar = exact(detect.DetectConfig(closer_look=False))
+    pages = stress_pages(small_mnist, "phone photo", seed=3, count=8)
+    closer = exact(pages, recognizer)
+    afar = exact(pages, recognizer, config=detect.DetectConfig(closer_look=False))
     assert closer >= 5 and closer > afar, f"{closer} of 8 photos read up close, {afar} from afar"
 
 
@@ -411,38 +417,23 @@ def test_a_whole_page_photo_at_12_megapixels_is_read(small_mnist, recognizer, mo
     """Digits 1.3-2 % of a 4032x3024 photo's height: too small to be seen from afar at all, found
     by the blobs that lead the closer look, and read there at the photo's own resolution."""
     from digitcam.edge import closer
-    from scripts import stress_detection
 
-    make = stress_detection.conditions(small_mnist.x_test, small_mnist.y_test)["12 MP photo"]
-    rng = np.random.default_rng(4)
-    pages = [make(rng) for _ in range(3)]
-
-    def exact() -> int:
-        return sum(read(frame, recognizer)[1] == truth for frame, truth in pages)
-
-    assert exact() >= 2
+    pages = stress_pages(small_mnist, "12 MP photo", seed=4, count=3)
+    assert exact(pages, recognizer) >= 2
     # Looking closer only for blobs at least 65-75 % of the smallest digit size found none of them.
     monkeypatch.setattr(closer, "ZOOM_SEED", 0.65)
     monkeypatch.setattr(closer, "ZOOM_MIN_HEIGHT", 0.75)
-    assert exact() == 0
+    assert exact(pages, recognizer) == 0
 
 
 def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, monkeypatch):
     """Up close at a 12-megapixel photo of ruled paper, rules are several pixels thick and cross
     only the part looked at; they must still go, or the digits standing on them go with them."""
-    from scripts import stress_detection
-
-    make = stress_detection.conditions(small_mnist.x_test, small_mnist.y_test)["12 MP photo, ruled"]
-    rng = np.random.default_rng(2)
-    pages = [make(rng) for _ in range(3)]
-
-    def exact() -> int:
-        return sum(read(frame, recognizer)[1] == truth for frame, truth in pages)
-
-    assert exact() >= 2
+    pages = stress_pages(small_mnist, "12 MP photo, ruled", seed=2, count=3)
+    assert exact(pages, recognizer) >= 2
     lines = detect._lines
     monkeypatch.setattr(detect, "_lines", lambda mask, zoom=1.0: lines(mask))  # as seen from afar
-    assert exact() == 0
+    assert exact(pages, recognizer) == 0
 
 
 def test_pages_of_print_are_not_read_as_digits(recognizer):
@@ -461,16 +452,9 @@ def test_pages_of_print_are_not_read_as_digits(recognizer):
 
 def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, recognizer):
     """10-12 digits written close: long, but shorter than the lines of text that are left out."""
-    from scripts import stress_detection
-
-    make = stress_detection.conditions(small_mnist.x_test, small_mnist.y_test)["long number"]
-    rng = np.random.default_rng(5)
-    pages = [make(rng) for _ in range(8)]
-
-    def exact(**flags) -> int:
-        return sum(read(frame, recognizer, config=detect.DetectConfig(**flags))[1] == truth for frame, truth in pages)
-
-    with_rule, without = exact(), exact(text_lines=False)
+    pages = stress_pages(small_mnist, "long number", seed=5, count=8)
+    with_rule = exact(pages, recognizer)
+    without = exact(pages, recognizer, config=detect.DetectConfig(text_lines=False))
     assert with_rule == without and with_rule >= 5, f"{with_rule} of 8 read, {without} without the text-line rule"
 
 

@@ -25,6 +25,10 @@ import numpy as np
 PAPER = np.array((228, 232, 235), np.float32)
 INK = np.array((35, 30, 30), np.float32)
 Page = tuple[np.ndarray, str]
+# A 12-megapixel photo of a whole page: digits 1.3-2 % of its height (4-6 mm on A4), and the
+# rules of ruled paper about 3 % of its height apart.
+PAGE_12MP = {"size": (4032, 3024), "height": (40, 61), "count": (3, 7)}
+RULING = 95
 
 
 def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, height: tuple[int, int] = (60, 100),
@@ -119,9 +123,9 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         return finish(board * (1 - alpha[..., None]) + 220 * alpha[..., None], rng), truth
 
     def ruled_photo(rng):  # a 12-megapixel photo of a ruled page, the digits standing on a rule
-        page, alpha, truth = write(rng, images, labels, size=(4032, 3024), height=(40, 61), count=(3, 7))
+        page, alpha, truth = write(rng, images, labels, **PAGE_12MP)
         baseline = int(np.nonzero(alpha.any(axis=1))[0].max()) + 3
-        for y in range(baseline % 95, 3024, 95):
+        for y in range(baseline % RULING, 3024, RULING):
             cv2.line(page, (0, y), (4031, y), (200, 170, 150), 4)
         return cv2.GaussianBlur(finish(page, rng), (0, 0), 1.5), truth
 
@@ -166,9 +170,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
                             size=(2016, 1512), height=(36, 57), count=(3, 7)),
         # The same with the desk around the sheet and the light falling off across it.
         "phone photo, desk": then(phone_on_desk, size=(2016, 1512), height=(40, 61), count=(3, 6)),
-        # A 12-megapixel photo of a whole page: digits 1.3-2 % of its height (4-6 mm on A4).
         "12 MP photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.5),
-                            size=(4032, 3024), height=(40, 61), count=(3, 7)),
+                            **PAGE_12MP),
         "12 MP photo, ruled": ruled_photo,
         # A 200 dpi scan of a letter page, upright: digits 30-50 px, sharp.
         "scan": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng, noise=2.0), (0, 0), 0.6),

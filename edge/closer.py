@@ -43,8 +43,11 @@ def worth_it(scale: float) -> bool:
 
 def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection], scale: float, look: Look,
                 keep: bool = True) -> list[Detection]:
-    """`found`, with each group of small digits replaced by what a closer look at it finds;
-    groups not looked at (or whose look is not trusted) stay as they are, or go if not `keep`."""
+    """`found`, with each group of small digits replaced by what a closer look at it finds.
+
+    Groups not looked at stay as they are (or go, if not `keep`). Where the look is not
+    trusted, only what it found again stays, and nothing where the row ran on: print.
+    """
     frame_h, frame_w = frame.shape[:2]
     kept: list[Detection] = []
     for region, group in _regions(found, frame_w, frame_h):
@@ -64,8 +67,8 @@ def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection],
         if trusted:
             kept += [d for d in closer
                      if d.box[3] >= ZOOM_KEEP * typical and not any(_inside(d.box, k.box) for k in kept)]
-        elif keep:
-            kept += group
+        elif keep and ended:  # seen from afar as they are, where up close confirms them
+            kept += [d for d in group if _found_again(d, closer)]
         log.debug("closer look at %s: %d blobs for %d%s", region, len(closer), len(group),
                   "" if trusted else ", not trusted")
     return kept

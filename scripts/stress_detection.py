@@ -29,6 +29,8 @@ Page = tuple[np.ndarray, str]
 # rules of ruled paper about 3 % of its height apart.
 PAGE_12MP = {"size": (4032, 3024), "height": (40, 61), "count": (3, 7)}
 RULING = 95
+# A 3-megapixel phone photo of a page: the digits 2.4-3.7 % of its height.
+PHONE = {"size": (2016, 1512), "height": (36, 57), "count": (3, 7)}
 
 
 def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, height: tuple[int, int] = (60, 100),
@@ -91,8 +93,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
             return effect(page, rng), truth
         return make
 
-    def jpeg(page, rng):
-        ok, data = cv2.imencode(".jpg", finish(page, rng), [cv2.IMWRITE_JPEG_QUALITY, 25])
+    def jpeg(page, rng, quality=25):
+        ok, data = cv2.imencode(".jpg", finish(page, rng), [cv2.IMWRITE_JPEG_QUALITY, quality])
         return cv2.imdecode(data, cv2.IMREAD_COLOR)
 
     def tilt(page, rng):
@@ -165,11 +167,17 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "hand at the edge": then(hand),
         "wooden desk": then(desk, height=(60, 80), count=(2, 5)),
         "chalk": chalk,
-        # A 3-megapixel phone photo of a page: the digits 2.4-3.7 % of its height, slightly soft.
-        "phone photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2),
-                            size=(2016, 1512), height=(36, 57), count=(3, 7)),
+        # A phone photo of a page, slightly soft.
+        "phone photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2), **PHONE),
         # The same with the desk around the sheet and the light falling off across it.
         "phone photo, desk": then(phone_on_desk, size=(2016, 1512), height=(40, 61), count=(3, 6)),
+        # Phone photos taken less well: pencil, in a dim room, out of focus, saved small.
+        "phone photo, pencil": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2),
+                                    ink=PAPER - 75, **PHONE),
+        "phone photo, dim": then(lambda p, rng: cv2.GaussianBlur(finish(p * 0.3, rng, noise=8), (0, 0), 1.2),
+                                 **PHONE),
+        "phone photo, blurred": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 3.0), **PHONE),
+        "phone photo, jpeg 40": then(lambda p, rng: jpeg(cv2.GaussianBlur(p, (0, 0), 1.2), rng, 40), **PHONE),
         "12 MP photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.5),
                             **PAGE_12MP),
         "12 MP photo, ruled": ruled_photo,

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from digitcam.edge import detect, reading, textlines
-from digitcam.edge.page import paper_mask
+from digitcam.edge.page import light_ink, paper_mask
+from digitcam.edge.preprocess import to_gray
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
 from digitcam.edge.tracking import iou
 
@@ -161,6 +162,14 @@ def test_light_digits_on_a_dark_ground(small_mnist, recognizer, ground, ink):
     image[100:200, 50:550][row > 80] = ink
     _, number = read(image, recognizer)
     assert number == "".join(map(str, labels))
+
+
+def test_a_dim_photo_of_a_whole_page_is_dark_ink_on_dark_paper(small_mnist, recognizer):
+    """In a dim room the paper of a page photographed whole is dark grey, and its few small
+    digits are well under 1 % of the photo: the sensor's noise must not make it light ink."""
+    pages = stress_pages(small_mnist, "phone photo, dim", seed=3, count=3)
+    assert not any(light_ink(to_gray(frame)) for frame, _ in pages)
+    assert exact(pages, recognizer) >= 2
 
 
 def test_a_small_sheet_on_a_dark_desk_still_reads_dark_ink(small_mnist, recognizer):
@@ -437,7 +446,9 @@ def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, m
 
 
 def test_pages_of_print_are_not_read_as_digits(recognizer):
-    """High-resolution photos of printed pages: lines of text are left out, closer looks add nothing."""
+    """High-resolution photos of printed pages: lines of text are left out, and what passes for
+    digits from afar is dropped when a closer look does not find it again or finds the row
+    running on as a line of text."""
     from scripts import stress_detection
 
     rng = np.random.default_rng(1)
@@ -447,7 +458,7 @@ def test_pages_of_print_are_not_read_as_digits(recognizer):
         return sum(len(read(page, recognizer, config=detect.DetectConfig(**flags))[0]) for page in pages)
 
     default, afar, every = blobs(), blobs(closer_look=False), blobs(closer_look=False, text_lines=False)
-    assert default <= afar + 2 and 2 * afar <= every, f"{default} read, {afar} without closer looks, {every} before"
+    assert 3 * default <= afar and 2 * afar <= every, f"{default} read, {afar} without closer looks, {every} before"
 
 
 def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, recognizer):

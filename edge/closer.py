@@ -65,8 +65,8 @@ def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection],
         # run together) comes apart, or the row runs on as a line of text.
         trusted = bool(closer) and ended and all(_found_again(d, closer) for d in group)
         if trusted:
-            kept += [d for d in closer
-                     if d.box[3] >= ZOOM_KEEP * typical and not any(_inside(d.box, k.box) for k in kept)]
+            least = ZOOM_KEEP * max(typical, float(np.median([d.box[3] for d in closer])))
+            kept += [d for d in closer if d.box[3] >= least and not any(_inside(d.box, k.box) for k in kept)]
         elif keep and ended:  # seen from afar as they are, where up close confirms them
             kept += [d for d in group if _found_again(d, closer)]
         log.debug("closer look at %s: %d blobs for %d%s", region, len(closer), len(group),
@@ -78,25 +78,29 @@ def _follow_row(frame: np.ndarray, region: Box, typical: float, config: DetectCo
                 look: Look) -> tuple[list[Detection], bool]:
     """What a closer look at `region` finds, followed along its row while blobs of the group's
     size (`typical` tall) turn up near either end: a number whose digits, too small to be seen
-    from afar, run on past the first look. Also whether the row ended within ZOOM_FOLLOW looks;
-    once a look holds the whole row, the detector's own rule leaves out lines of text."""
+    from afar, run on past the region. Also whether the row ended within ZOOM_FOLLOW steps.
+
+    The look takes in the whole width of the frame, although only what is in the region (as
+    followed) is returned: a line of text through it must show its full length for the
+    detector's own rule (textlines.py) to leave it out.
+    """
     x, y, w, h = region
-    x0, x1 = x, x + w
-    frame_w = frame.shape[1]
+    seen = [_moved(d, 0, y) for d in look(frame[y:y + h], config)]
     low, high = ZOOM_FOLLOW_SIZE
+    x0, x1 = x, x + w
     for _ in range(ZOOM_FOLLOW):
-        blobs = [_moved(d, x0, y) for d in look(frame[y:y + h, x0:x1], config)]
+        blobs = [d for d in seen if x0 <= d.box[0] + d.box[2] / 2 <= x1]
         if not blobs:
             return blobs, True
         height = float(np.median([d.box[3] for d in blobs]))
         leaders = [d.box for d in blobs if low <= d.box[3] / typical <= high]
         reach = int(ZOOM_REACH * height)
         left = max(0, min([x0] + [bx - reach for bx, *_ in leaders]))
-        right = min(frame_w, max([x1] + [bx + bw + reach for bx, _, bw, _ in leaders]))
+        right = min(frame.shape[1], max([x1] + [bx + bw + reach for bx, _, bw, _ in leaders]))
         if (left, right) == (x0, x1):
             return blobs, True
         x0, x1 = left, right
-    return blobs, False
+    return [d for d in seen if x0 <= d.box[0] + d.box[2] / 2 <= x1], False
 
 
 def _found_again(digit: Detection, closer: list[Detection]) -> bool:

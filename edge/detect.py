@@ -76,7 +76,9 @@ WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
-LINE_SHARE = 0.6  # of a closer look's width (or height): a rule runs across at least this much of it
+# Of a closer look's height (its width is the frame's): a rule runs across nearly all of it, while
+# the stems of letters in a band a few digits tall reach 60 %.
+LINE_SHARE = 0.9
 
 
 def _lines(mask: np.ndarray, zoom: float = 1.0) -> np.ndarray:

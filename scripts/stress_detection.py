@@ -189,17 +189,20 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
     }
 
 
-WORDS = "the quick brown fox jumps over a lazy dog while Alice and Bob write Total page Chapter".split()
+WORDS = "the quick brown fox jumps over a lazy dog, while Alice and Bob write; Total page Chapter.".split()
+FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_TRIPLEX)
 
 
 def printed_page(rng: np.random.Generator) -> np.ndarray:
-    """A photo of a page of print and no digits (1280x960 to 2560x1920), letters of many sizes."""
+    """A photo of a page of print and no digits (1280x960 to 2560x1920): letters of many sizes,
+    plain or with serifs, lines set tight or loose."""
     mag = float(rng.uniform(2, 4))
     size = float(rng.uniform(0.45, 0.9)) * mag
+    font = int(rng.choice(FONTS))
     h, w = int(480 * mag), int(640 * mag)
     page = np.full((h, w), 228, np.uint8)
-    for row in range(int(40 * mag), h - 40, max(10, int(30 * size))):
-        cv2.putText(page, " ".join(rng.choice(WORDS, 12)), (int(20 * mag), row), cv2.FONT_HERSHEY_SIMPLEX, size,
+    for row in range(int(40 * mag), h - 40, max(10, int(30 * size * rng.uniform(1.0, 1.6)))):
+        cv2.putText(page, " ".join(rng.choice(WORDS, 12)), (int(20 * mag), row), font, size,
                     30, max(1, int(round(size * 1.3))), cv2.LINE_AA)
     return cv2.cvtColor(cv2.GaussianBlur(page, (0, 0), 1.0), cv2.COLOR_GRAY2BGR)
 

@@ -445,10 +445,10 @@ def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, m
     assert exact(pages, recognizer) == 0
 
 
-def test_pages_of_print_are_not_read_as_digits(recognizer):
-    """High-resolution photos of printed pages: lines of text are left out, and what passes for
-    digits from afar is dropped when a closer look does not find it again or finds the row
-    running on as a line of text."""
+def test_pages_of_print_are_not_read_as_digits(recognizer, monkeypatch):
+    """High-resolution photos of printed pages, plain and serif, set tight and loose. A closer
+    look takes in its row's whole width, so that a line of text through it shows its length,
+    and word gaps up close are wider than between letters seen from afar."""
     from scripts import stress_detection
 
     rng = np.random.default_rng(1)
@@ -457,8 +457,35 @@ def test_pages_of_print_are_not_read_as_digits(recognizer):
     def blobs(**flags) -> int:
         return sum(len(read(page, recognizer, config=detect.DetectConfig(**flags))[0]) for page in pages)
 
-    default, afar, every = blobs(), blobs(closer_look=False), blobs(closer_look=False, text_lines=False)
-    assert 3 * default <= afar and 2 * afar <= every, f"{default} read, {afar} without closer looks, {every} before"
+    default, afar = blobs(), blobs(closer_look=False)
+    monkeypatch.setattr(textlines, "TEXT_GAP", 0.6)
+    narrow = blobs()
+    assert default <= len(pages) and afar <= len(pages) and 10 * default <= narrow, \
+        f"{default} read, {afar} without closer looks, {narrow} with lines broken at word gaps"
+
+
+def _small_blob(x: int, y: int, side: int) -> detect.Detection:
+    return detect.Detection((x, y, side, side), np.zeros((side, side), np.uint8))
+
+
+@pytest.mark.parametrize("up_close, kept", [
+    ([(1000, 60, 30, 30)], 1),  # the same blob: a digit, kept
+    ([(1000, 69, 12, 12), (1016, 69, 12, 12)], 0),  # it comes apart into smaller pieces: print
+])
+def test_what_a_closer_look_does_not_find_again_is_dropped(up_close, kept):
+    """A blob seen from afar is kept only where the closer look at it finds it again."""
+    from digitcam.edge import closer
+
+    frame = np.full((1500, 2000, 3), 228, np.uint8)
+    found = [_small_blob(1000, 700, 30)]
+    band_top = 700 - int(closer.ZOOM_MARGIN * 30)
+
+    def look(part, config):
+        assert part.shape[1] == frame.shape[1]  # the look takes in the whole row
+        return [_small_blob(x, y, w) for x, y, w, _ in up_close]
+
+    result = closer.closer_look(frame, detect.DetectConfig(), found, 480 / 1500, look)
+    assert [d.box for d in result] == [(x, y + band_top, w, h) for x, y, w, h in up_close][:kept]
 
 
 def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, recognizer):
@@ -474,7 +501,8 @@ def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, 
     (8, 60, 20, 8, True),     # whole words whose letters touch, a space apart
     (12, 28, 40, 8, False),   # twelve digits written close: 11 x as long as high
     (6, 14, 20, 4, False),    # a short word
-    (24, 14, 20, 14, False),  # blobs further apart than letters: not one line
+    (24, 14, 20, 14, True),   # letters up close, a word space (0.7 x their height) apart
+    (24, 14, 20, 26, False),  # blobs further apart than words: not one line
 ])
 def test_a_line_of_text_is_told_by_its_length_and_gaps(count, width, height, gap, text):
     boxes = [[10 + k * (width + gap), 100, width, height, width * height // 3, None] for k in range(count)]

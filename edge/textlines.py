@@ -50,13 +50,14 @@ def in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_asp
 TEXT_SPAN = 16  # x the line's height
 TEXT_GAP = 1.2  # x the line's height: the widest gap inside the line (a word space up close is most of one)
 TEXT_PARTS = 5
+TEXT_TALLER = 3.5  # x its height: the letters of the line a full stop or a comma stands in
 
 
 def in_text_line(box: Box, boxes: list[list[int]]) -> bool:
     """True when `box` is part of a line of text (TEXT_SPAN x as long as it is high)."""
     x, y, w, h = box
     line = [(bx, bx + bw, bh) for bx, by, bw, bh, *_ in boxes
-            if 0.4 * h <= bh <= 2 * h and min(y + h, by + bh) - max(y, by) >= 0.5 * min(h, bh)]
+            if 0.4 * h <= bh <= TEXT_TALLER * h and min(y + h, by + bh) - max(y, by) >= 0.5 * min(h, bh)]
     if len(line) < TEXT_PARTS:
         return False
     # Against the line's own height: a small letter stands among taller ones and whole words,

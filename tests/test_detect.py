@@ -509,6 +509,14 @@ def test_a_line_of_text_is_told_by_its_length_and_gaps(count, width, height, gap
     assert all(textlines.in_text_line(tuple(b[:4]), boxes) is text for b in boxes)
 
 
+def test_a_full_stop_is_part_of_its_line_of_text():
+    """A full stop up close is a small solid blob that the model reads as a 4 or a 0; it belongs
+    to the line of letters three times its height around it."""
+    letters = [[10 + k * 26, 100, 20, 30, 200, None] for k in range(24)]
+    stop = (10 + 5 * 26 + 21, 120, 10, 10)
+    assert textlines.in_text_line(stop, letters + [[*stop, 80, None]])
+
+
 def test_a_small_thick_digit_is_not_taken_for_a_smudge():
     """At 19 px a thick pen's 8 fills its box in the ink mask as a smudge does; the grey image
     still shows its loops, and the smudge beside it stays out."""

@@ -48,7 +48,7 @@ def in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_asp
 # letters touch) following one another with small gaps, far longer than it is tall. Even a
 # phone number written by hand is shorter; long numbers are written in groups.
 TEXT_SPAN = 16  # x the line's height
-TEXT_GAP = 1.2  # x the line's height: the widest gap inside the line (a word space up close is most of one)
+TEXT_GAP = 1.5  # x the line's height: the widest gap inside the line (up close, a comma and a space)
 TEXT_PARTS = 5
 TEXT_TALLER = 3.5  # x its height: the letters of the line a full stop or a comma stands in
 

@@ -36,12 +36,13 @@ PHONE = {"size": (2016, 1512), "height": (36, 57), "count": (3, 7)}
 def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, height: tuple[int, int] = (60, 100),
           count: tuple[int, int] = (2, 6), paper=PAPER, ink=INK, spacing: float = 1.25,
           stroke: Callable[[np.ndarray, int], np.ndarray] | None = None, cells: bool = False,
-          underline: bool = False, on_line: bool = False,
+          underline: bool = False, on_line: bool = False, group: int = 0,
           size: tuple[int, int] = (640, 480)) -> tuple[np.ndarray, np.ndarray, str]:
     """A float page (640x480 unless `size` says) with a row of handwritten digits; returns the
     page, ink alpha and truth.
 
     `on_line`: digits of uneven height (65-100 %) standing on one baseline, as on ruled paper.
+    `group`: a digit's width of space after every `group` digits (a card number: 4).
     """
     w, h = size
     n = int(rng.integers(*count))
@@ -49,13 +50,14 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
     pick = rng.integers(0, len(labels), n)
     alpha = np.zeros((h, w), np.float32)
     pitch = int(size * spacing)
-    x0, y0 = (w - pitch * n) // 2, (h - size) // 2
+    spaces = (n - 1) // group if group else 0
+    x0, y0 = (w - pitch * (n + spaces)) // 2, (h - size) // 2
     for k, index in enumerate(pick):
         side = int(size * rng.uniform(0.65, 1.0)) if on_line else size
         glyph = cv2.resize(images[index], (side, side), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
         if stroke is not None:
             glyph = stroke(glyph, side)
-        x, y = x0 + k * pitch, y0 + int(rng.integers(-5, 6))
+        x, y = x0 + (k + (k // group if group else 0)) * pitch, y0 + int(rng.integers(-5, 6))
         if on_line:  # the ink's lowest point on the baseline, give or take a pixel
             bottom = int(np.nonzero((glyph > 0.3).any(axis=1))[0].max())
             y = y0 + size - bottom + int(rng.integers(-1, 2))
@@ -186,6 +188,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
                      size=(1700, 2200), height=(30, 51), count=(3, 7)),
         # A phone number or an account number: 10-12 digits written close, one long line.
         "long number": plain(count=(10, 13), spacing=1.0, height=(30, 46)),
+        # A card number: 16 digits in groups of four, as long as a short line of print.
+        "card number": plain(count=(16, 17), spacing=1.0, height=(26, 32), group=4),
     }
 
 
@@ -205,6 +209,13 @@ def printed_page(rng: np.random.Generator) -> np.ndarray:
         cv2.putText(page, " ".join(rng.choice(WORDS, 12)), (int(20 * mag), row), font, size,
                     30, max(1, int(round(size * 1.3))), cv2.LINE_AA)
     return cv2.cvtColor(cv2.GaussianBlur(page, (0, 0), 1.0), cv2.COLOR_GRAY2BGR)
+
+
+def print_up_close(rng: np.random.Generator) -> np.ndarray:
+    """A 1280x720 camera frame of the middle quarter of a page of print: letters 25-50 px high."""
+    page = printed_page(rng)
+    h, w = page.shape[:2]
+    return cv2.resize(page[h // 4:h // 4 + h // 2, w // 4:w // 4 + w // 2], (1280, 720), interpolation=cv2.INTER_AREA)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,12 +266,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:18s} {exact:>14d} / {args.pages}")
     print(f"{'all':18s} {total:>14d} / {args.pages * len(table)}")
     if not args.condition:
-        rng = np.random.default_rng(args.seed)
-        # Anything read on a page of print is wrong; "sure" ones show as digits, not "?".
-        results = [read(detect.find_digits(printed_page(rng), config), recognizer) for _ in range(args.pages)]
-        boxes = sum(len(r.items) for r in results)
-        sure = sum(p.sure(DEFAULT_THRESHOLD) for r in results for _, p in r.items)
-        print(f"print, no digits: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")
+        for name, frame in (("print, no digits", printed_page), ("print up close", print_up_close)):
+            rng = np.random.default_rng(args.seed)
+            # Anything read on a page of print is wrong; "sure" ones show as digits, not "?".
+            results = [read(detect.find_digits(frame(rng), config), recognizer) for _ in range(args.pages)]
+            boxes = sum(len(r.items) for r in results)
+            sure = sum(p.sure(DEFAULT_THRESHOLD) for r in results for _, p in r.items)
+            print(f"{name}: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")
     return 0
 
 

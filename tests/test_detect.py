@@ -227,8 +227,9 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     assert stress_detection.main(["--pages", "2", "--data-dir", str(mnist_dir), "--model", str(shipped_models)]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
     conditions = len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
-    assert len(rows) == 3 + conditions and rows[-2].startswith("all") and rows[-1].startswith("print")
-    read, pages = (int(n) for n in rows[-2].split()[-3::2])
+    assert len(rows) == 4 + conditions and rows[-3].startswith("all")
+    assert rows[-2].startswith("print, no digits") and rows[-1].startswith("print up close")
+    read, pages = (int(n) for n in rows[-3].split()[-3::2])
     assert pages == 2 * conditions and read >= 0.75 * pages
 
 
@@ -464,6 +465,22 @@ def test_pages_of_print_are_not_read_as_digits(recognizer, monkeypatch):
         f"{default} read, {afar} without closer looks, {narrow} with lines broken at word gaps"
 
 
+def test_print_seen_up_close_by_a_720p_camera_is_not_read(recognizer, monkeypatch):
+    """Large letters fill a 1280x720 frame; a comma and a space between words up close are 1.4
+    times the letters' height, which must not break the line of text apart."""
+    from scripts import stress_detection
+
+    rng = np.random.default_rng(7)
+    frames = [stress_detection.print_up_close(rng) for _ in range(2)]
+
+    def blobs() -> int:
+        return sum(len(read(frame, recognizer)[0]) for frame in frames)
+
+    default = blobs()
+    monkeypatch.setattr(textlines, "TEXT_GAP", 1.2)
+    assert default == 0 and blobs() >= 5
+
+
 def _small_blob(x: int, y: int, side: int) -> detect.Detection:
     return detect.Detection((x, y, side, side), np.zeros((side, side), np.uint8))
 
@@ -502,7 +519,7 @@ def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, 
     (12, 28, 40, 8, False),   # twelve digits written close: 11 x as long as high
     (6, 14, 20, 4, False),    # a short word
     (24, 14, 20, 14, True),   # letters up close, a word space (0.7 x their height) apart
-    (24, 14, 20, 26, False),  # blobs further apart than words: not one line
+    (24, 14, 20, 34, False),  # blobs further apart than words: not one line
 ])
 def test_a_line_of_text_is_told_by_its_length_and_gaps(count, width, height, gap, text):
     boxes = [[10 + k * (width + gap), 100, width, height, width * height // 3, None] for k in range(count)]

@@ -4,9 +4,10 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, digits
 close enough to touch, wide digits (never to be cut in two), digits of uneven height on one
 baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
-desk, light ink on a dark ground, phone photos (3 and 12 megapixels, plain or ruled), a page
-scan, a long number. Prints, per condition, how many pages were read exactly, then how many
-blobs on pages of print (no digits) were read as digits. Needs the full MNIST test set.
+desk, light ink on a dark ground, phone photos (3 megapixels: on a desk, in pencil, dim,
+blurred, as JPEG; 12 megapixels, plain or ruled), a page scan, a long number, a card number.
+Prints, per condition, how many pages were read exactly, then how many blobs were read as
+digits on photos of printed pages (no digits), whole and up close. Needs the full MNIST test set.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
         [--condition NAME] [--no-cut] [--no-closer-look] [--no-text-lines]
@@ -172,7 +173,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         # A phone photo of a page, slightly soft.
         "phone photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2), **PHONE),
         # The same with the desk around the sheet and the light falling off across it.
-        "phone photo, desk": then(phone_on_desk, size=(2016, 1512), height=(40, 61), count=(3, 6)),
+        "phone photo, desk": then(phone_on_desk, size=PHONE["size"], height=(40, 61), count=(3, 6)),
         # Phone photos taken less well: pencil, in a dim room, out of focus, saved small.
         "phone photo, pencil": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2),
                                     ink=PAPER - 75, **PHONE),

@@ -31,7 +31,7 @@ ZOOM_REACH, ZOOM_MARGIN = 4.0, 2.0  # around a group, along its row and across i
 ZOOM_MIN_HEIGHT = 0.3
 ZOOM_SEED = 0.3
 ZOOM_SAME = 0.6  # x its height from afar: a digit looked at closer is found again at least this tall
-ZOOM_FOLLOW = 4  # looks along a row at most, each reaching ZOOM_REACH x further past its last digit
+ZOOM_FOLLOW = 4  # steps along a row at most, each reaching ZOOM_REACH x further past its last digit
 ZOOM_KEEP = 0.5  # x the group's height: smaller blobs found up close beside it are letters or specks
 ZOOM_FOLLOW_SIZE = (0.7, 1.4)  # x the group's height: the blobs that lead a look further along the row
 
@@ -51,7 +51,7 @@ def closer_look(frame: np.ndarray, config: DetectConfig, found: list[Detection],
     frame_h, frame_w = frame.shape[:2]
     kept: list[Detection] = []
     for region, group in _regions(found, frame_w, frame_h):
-        x, y, w, h = region
+        h = region[3]
         typical = float(np.median([d.box[3] for d in group]))
         gain = min(1.0, WORK_HEIGHT / h) / scale
         if typical * scale >= ZOOM_BELOW or gain < ZOOM_GAIN:
@@ -89,7 +89,7 @@ def _follow_row(frame: np.ndarray, region: Box, typical: float, config: DetectCo
     low, high = ZOOM_FOLLOW_SIZE
     x0, x1 = x, x + w
     for _ in range(ZOOM_FOLLOW):
-        blobs = [d for d in seen if x0 <= d.box[0] + d.box[2] / 2 <= x1]
+        blobs = _between(seen, x0, x1)
         if not blobs:
             return blobs, True
         height = float(np.median([d.box[3] for d in blobs]))
@@ -100,7 +100,11 @@ def _follow_row(frame: np.ndarray, region: Box, typical: float, config: DetectCo
         if (left, right) == (x0, x1):
             return blobs, True
         x0, x1 = left, right
-    return [d for d in seen if x0 <= d.box[0] + d.box[2] / 2 <= x1], False
+    return _between(seen, x0, x1), False
+
+
+def _between(detections: list[Detection], x0: int, x1: int) -> list[Detection]:
+    return [d for d in detections if x0 <= d.box[0] + d.box[2] / 2 <= x1]
 
 
 def _found_again(digit: Detection, closer: list[Detection]) -> bool:

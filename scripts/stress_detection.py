@@ -1,9 +1,10 @@
 """Read MNIST *test* handwriting laid out under conditions the synthetic camera does not make.
 
 A second, independent generator: pencil, sticky notes, red ink, markers, fine pens, light
-falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, underlines, digits
-close enough to touch, wide digits (never to be cut in two), digits of uneven height on one
-baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
+falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, the boxes of a form,
+dark squared paper, underlines, digits close enough to touch, wide digits (never to be cut in
+two), digits of uneven height on one baseline (print-like, but handwriting), hard and soft
+shadows, a hand at the edge, a wooden
 desk, light ink on a dark ground, phone photos (3 megapixels: on a desk, in pencil, dim,
 blurred, as JPEG; 12 megapixels, plain or ruled), a page scan, a long number, a card number.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
@@ -36,7 +37,7 @@ PHONE = {"size": (2016, 1512), "height": (36, 57), "count": (3, 7)}
 
 def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, height: tuple[int, int] = (60, 100),
           count: tuple[int, int] = (2, 6), paper=PAPER, ink=INK, spacing: float = 1.25,
-          stroke: Callable[[np.ndarray, int], np.ndarray] | None = None, cells: bool = False,
+          stroke: Callable[[np.ndarray, int], np.ndarray] | None = None, cells: bool = False, boxes: bool = False,
           underline: bool = False, on_line: bool = False, group: int = 0,
           size: tuple[int, int] = (640, 480)) -> tuple[np.ndarray, np.ndarray, str]:
     """A float page (640x480 unless `size` says) with a row of handwritten digits; returns the
@@ -44,6 +45,7 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
 
     `on_line`: digits of uneven height (65-100 %) standing on one baseline, as on ruled paper.
     `group`: a digit's width of space after every `group` digits (a card number: 4).
+    `cells`: a box drawn around each digit; `boxes`: a row of printed boxes, one digit in each.
     """
     w, h = size
     n = int(rng.integers(*count))
@@ -63,8 +65,10 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
             bottom = int(np.nonzero((glyph > 0.3).any(axis=1))[0].max())
             y = y0 + size - bottom + int(rng.integers(-1, 2))
         alpha[y:y + side, x:x + side] = np.maximum(alpha[y:y + side, x:x + side], np.clip(glyph, 0, 1))
-        if cells:
+        if cells:  # drawn by hand around each digit
             cv2.rectangle(alpha, (x - 6, y - 8), (x + side + 6, y + side + 8), 0.8, 2)
+        if boxes:  # printed in a row, a little apart
+            cv2.rectangle(alpha, (x - size // 10, y0 - 12), (x + size + size // 10, y0 + size + 12), 0.6, 2)
     if underline:
         cv2.line(alpha, (x0 - 10, y0 + size + 8), (x0 + pitch * n, y0 + size + 12), 0.9, 3)
     page = np.ones((h, w, 3), np.float32) * paper
@@ -134,6 +138,32 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
             cv2.line(page, (0, y), (4031, y), (200, 170, 150), 4)
         return cv2.GaussianBlur(finish(page, rng), (0, 0), 1.5), truth
 
+    def under_ink(alpha, ground):  # pen strokes over what is printed on the paper
+        return ground * (1 - alpha[..., None]) + INK * alpha[..., None]
+
+    def squared(rng):  # squared paper, its grid photographed nearly as dark as pencil
+        _, alpha, truth = write(rng, images, labels, height=(60, 90))
+        rows = np.nonzero(alpha.any(axis=1))[0]
+        pitch = max(8, int((rows.max() - rows.min()) * rng.uniform(0.45, 0.7)))
+        ground = np.ones((480, 640, 3), np.float32) * PAPER
+        for at in range(int(rng.integers(0, pitch)), 640, pitch):
+            cv2.line(ground, (at, 0), (at, 479), (170, 150, 140), 2)
+            cv2.line(ground, (0, at), (639, at), (170, 150, 140), 2)
+        return finish(cv2.GaussianBlur(under_ink(alpha, ground), (0, 0), 0.8), rng), truth
+
+    def form(rng):  # one digit per box of a printed form
+        _, alpha, truth = write(rng, images, labels, height=(50, 70), spacing=1.4)
+        rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+        size = rows.max() - rows.min()
+        pitch = (cols.max() - cols.min() + 0.4 * size) / len(truth)
+        left, top, bottom = cols.min() - 0.2 * size, int(rows.min()) - 12, int(rows.max()) + 12
+        ground, width = np.ones((480, 640, 3), np.float32) * PAPER, int(rng.integers(1, 3))
+        for y in (top, bottom):
+            cv2.line(ground, (int(left), y), (int(left + len(truth) * pitch), y), (120, 120, 120), width)
+        for k in range(len(truth) + 1):
+            cv2.line(ground, (int(left + k * pitch), top), (int(left + k * pitch), bottom), (120, 120, 120), width)
+        return finish(under_ink(alpha, ground), rng), truth
+
     def wide(rng):  # digits wider than tall (0, 2, 5 mostly): one digit each, never cut in two
         page, _, truth = write(rng, images[wide_ones], labels[wide_ones], count=(1, 4), spacing=1.4)
         return finish(page, rng), truth
@@ -159,6 +189,9 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "big, alone": plain(height=(300, 301), count=(1, 2)),
         "held up close": plain(height=(360, 440), count=(1, 2)),
         "in cells": plain(cells=True, height=(60, 80)),
+        "form boxes": form,  # sharing their walls
+        "boxes apart": plain(boxes=True, spacing=1.45, height=(55, 75)),
+        "squared paper": squared,
         "underlined": plain(underline=True, height=(60, 80)),
         "close together": plain(spacing=0.78, count=(3, 6)),
         "touching": plain(spacing=0.64, count=(2, 5)),

@@ -442,7 +442,7 @@ def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, m
     pages = stress_pages(small_mnist, "12 MP photo, ruled", seed=2, count=3)
     assert exact(pages, recognizer) >= 2
     lines = detect._lines
-    monkeypatch.setattr(detect, "_lines", lambda mask, zoom=1.0: lines(mask))  # as seen from afar
+    monkeypatch.setattr(detect, "_lines", lambda mask, zoom=1.0: tuple(np.zeros_like(m) for m in lines(mask, zoom)))
     assert exact(pages, recognizer) == 0
 
 
@@ -546,3 +546,19 @@ def test_a_small_thick_digit_is_not_taken_for_a_smudge():
     x, y, w, h = (int(v) for v in cv2.boundingRect(mask[:, :350]))
     assert np.count_nonzero(mask[y:y + h, x:x + w]) / (w * h) > detect.DetectConfig().max_density
     assert [d.box for d in detect.find_digits(frame)] == [(x, y, w, h)]
+
+
+@pytest.mark.parametrize("condition, rule", [("form boxes", "_walls"), ("boxes apart", "_frames"),
+                                             ("squared paper", None)])
+def test_the_boxes_and_grids_digits_are_written_in_are_not_read(small_mnist, recognizer, monkeypatch, condition, rule):
+    """A form's row of boxes sharing their walls, printed boxes a little apart, and squared paper
+    whose grid the photo shows nearly as dark as pencil: what is printed must go, or walls read
+    as 1s, a box and its digit as an 8, and grid lines as rows of 1s."""
+    pages = stress_pages(small_mnist, condition, seed=6, count=6)
+    default = exact(pages, recognizer)
+    if rule is None:  # grid lines as thick as a blurred photo makes them were kept, as strokes
+        monkeypatch.setattr(detect, "LINE_THICKNESS", 3)
+    else:
+        monkeypatch.setattr(detect, rule, lambda *args: np.zeros_like(args[0]) if rule == "_walls" else [])
+    without = exact(pages, recognizer)
+    assert default >= 5 and without <= default - 3, f"{default} of 6 read, {without} without the rule"

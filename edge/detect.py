@@ -1,10 +1,11 @@
 """Finding handwritten digits on paper in a camera frame.
 
 Dark ink on light paper (or light ink on a dark ground), under uneven light and shadows,
-on white, ruled or squared paper, with the desk around the sheet. `page.py` finds the
-sheet and evens out its light; here adaptive thresholding marks the ink, long thin lines
-(rules, grid) are removed, and the ink is grouped into digit-shaped boxes, leaving out lines
-of text (`textlines.py`). Small digits in a large frame get a second, closer look (`closer.py`).
+on white, ruled or squared paper or in the boxes of a form, with the desk around the sheet.
+`page.py` finds the sheet and evens out its light; here adaptive thresholding marks the ink,
+long thin lines (rules, grid) and the walls and boxes of forms are removed, and the ink is
+grouped into digit-shaped boxes, leaving out lines of text (`textlines.py`). Small digits in a
+large frame get a second, closer look (`closer.py`).
 """
 
 from __future__ import annotations
@@ -122,16 +123,17 @@ def _lines(mask: np.ndarray, zoom: float = 1.0) -> tuple[np.ndarray, np.ndarray]
 
 def _walls(rest: np.ndarray, rules: np.ndarray, zoom: float = 1.0) -> np.ndarray:
     """The walls of the boxes on a form (digits written one per box): upright bars that end on
-    a removed rule above and one below, side by side with another such bar (a box has two). Too short to be lines
-    themselves, they would read as 1s. A pen's 1 stands on a rule at its foot only, and a 1 on
-    squared paper goes on past the grid lines that cut it; a wall stops at both.
+    a removed rule above and one below, beside another such bar (a box has two). Too short to
+    be lines themselves, they would read as 1s. A pen's 1 stands on a rule at its foot only,
+    and a 1 on squared paper goes on past the grid lines that cut it; a wall stops at both.
     """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
     width, height = 2 * WALL_WIDTH * zoom, WALL_HEIGHT * zoom
     spans = {}  # up to two walls side by side (boxes drawn a few pixels apart) make one bar
-    for i in np.nonzero((stats[:, cv2.CC_STAT_HEIGHT] >= height) & (stats[:, cv2.CC_STAT_WIDTH] <= width))[0]:
+    candidates = (stats[:, cv2.CC_STAT_HEIGHT] >= height) & (stats[:, cv2.CC_STAT_WIDTH] <= width)
+    for i in np.nonzero(candidates[1:])[0] + 1:  # label 0 is the ground
         x, y, w, h, _ = stats[i]
-        if i and _upright(labels[y:y + h, x:x + w] == i) and \
+        if _upright(labels[y:y + h, x:x + w] == i) and \
                 _ends_on_rule(rest, rules, x, w, y - 1, -1, height) and \
                 _ends_on_rule(rest, rules, x, w, y + h, 1, height):
             spans[i] = (y, y + h)
@@ -145,9 +147,9 @@ def _walls(rest: np.ndarray, rules: np.ndarray, zoom: float = 1.0) -> np.ndarray
 
 
 def _upright(ink: np.ndarray) -> bool:
-    """Whether ink (a boolean crop) is one or two bars standing straight up: the middle of each
-    row of each at one place, give or take a pixel (anti-aliased one-pixel walls spread over
-    two or three columns)."""
+    """Whether ink (a boolean crop) is one or two bars standing straight up: in each bar, the
+    middles of its rows within a pixel or so of one another (an anti-aliased one-pixel wall
+    spreads over two or three columns)."""
     columns = ink.sum(axis=0) > 0
     gaps = np.nonzero(~columns)[0]
     bars = np.split(ink, gaps, axis=1) if len(gaps) else [ink]

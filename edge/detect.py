@@ -87,7 +87,7 @@ LINE_SHARE = 0.9
 WALL_WIDTH, WALL_HEIGHT = 8, 16
 WALL_LEAN = 0.05
 # A box around a digit: its rim this share of its size, each side this much closed, and at most
-# this share of its ink inside the rim (a digit that touches it).
+# this share of its ink inside the rim. (A digit touching its box is one blob with it, and stays.)
 FRAME_RIM, FRAME_CLOSED, FRAME_INSIDE = 0.08, 0.8, 0.3
 WALL_OVERLAP = 0.75  # of the shorter one's height: how far two walls of a box run side by side
 
@@ -325,7 +325,7 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     frames = _frames(labels, stats, config.min_height)
     for i in frames:
-        # Only the rim goes: a digit touching its box keeps what lies inside.
+        # Only the box's own ink on its rim goes, never the digit it holds.
         x, y, w, h = stats[i, :4]
         rim = labels[y:y + h, x:x + w] == i
         t = _rim(w, h)

@@ -3,7 +3,7 @@
 Dark ink on light paper (or light ink on a dark ground), under uneven light and shadows,
 on white, ruled or squared paper or in the boxes of a form, with the desk around the sheet.
 `page.py` finds the sheet and evens out its light; here adaptive thresholding marks the ink,
-long thin lines (rules, grid) and the walls and boxes of forms are removed, and the ink is
+boxes drawn around digits and long thin lines (rules, grid) are removed, and the ink is
 grouped into digit-shaped boxes, leaving out lines of text (`textlines.py`). Small digits in a
 large frame get a second, closer look (`closer.py`).
 """
@@ -82,19 +82,11 @@ LINE_THICKNESS = 4
 # Of a closer look's height (its width is the frame's): a rule runs across nearly all of it, while
 # the stems of letters in a band a few digits tall reach 60 %.
 LINE_SHARE = 0.9
-# The walls between boxes on a form, at work scale: at most this wide and at least this tall (px),
-# leaning at most this much (a 1 leans more, as handwriting does, or is cut by grid lines).
-WALL_WIDTH, WALL_HEIGHT = 8, 16
-WALL_LEAN = 0.05
-# A box around a digit: its rim this share of its size, each side this much closed, and at most
-# this share of its ink inside the rim. (A digit touching its box is one blob with it, and stays.)
-FRAME_RIM, FRAME_CLOSED, FRAME_INSIDE = 0.08, 0.8, 0.3
-WALL_OVERLAP = 0.75  # of the shorter one's height: how far two walls of a box run side by side
+FRAME_INK = 0.3  # of its box's area, at most: a box drawn around digits is mostly empty
 
 
-def _lines(mask: np.ndarray, zoom: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def _lines(mask: np.ndarray, zoom: float = 1.0) -> np.ndarray:
     """Rules, grid lines and edges: long, thin and nearly straight; pen strokes are short or thick.
-    Returns all of them and the horizontal ones (rules).
 
     Found at half resolution (4x cheaper). Area averaging keeps one-pixel lines continuous,
     a little blur across the line direction tolerates the slant perspective gives them,
@@ -113,71 +105,10 @@ def _lines(mask: np.ndarray, zoom: float = 1.0) -> tuple[np.ndarray, np.ndarray]
     thin = max(LINE_THICKNESS, round(LINE_THICKNESS * zoom))
     thick = cv2.dilate(cv2.morphologyEx(half, cv2.MORPH_OPEN, np.ones((thin, thin), np.uint8)),
                        np.ones((3, 3), np.uint8))
+    lines = cv2.bitwise_and(horizontal | vertical, cv2.bitwise_not(thick))
     # Grown so the darker crossings of squared paper go with their lines.
-    found = [cv2.dilate(cv2.bitwise_and(lines, cv2.bitwise_not(thick)), np.ones((3, 3), np.uint8))
-             for lines in (horizontal | vertical, horizontal)]
-    size = (mask.shape[1], mask.shape[0])
-    return cv2.resize(found[0], size, interpolation=cv2.INTER_NEAREST), \
-        cv2.resize(found[1], size, interpolation=cv2.INTER_NEAREST)
-
-
-def _walls(rest: np.ndarray, rules: np.ndarray, zoom: float = 1.0) -> np.ndarray:
-    """The walls of the boxes on a form (digits written one per box): upright bars that end on
-    a removed rule above and one below, beside another such bar (a box has two). Too short to
-    be lines themselves, they would read as 1s. A pen's 1 stands on a rule at its foot only,
-    and a 1 on squared paper goes on past the grid lines that cut it; a wall stops at both.
-    """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
-    width, height = 2 * WALL_WIDTH * zoom, WALL_HEIGHT * zoom
-    spans = {}  # up to two walls side by side (boxes drawn a few pixels apart) make one bar
-    candidates = (stats[:, cv2.CC_STAT_HEIGHT] >= height) & (stats[:, cv2.CC_STAT_WIDTH] <= width)
-    for i in np.nonzero(candidates[1:])[0] + 1:  # label 0 is the ground
-        x, y, w, h, _ = stats[i]
-        if _upright(labels[y:y + h, x:x + w] == i) and \
-                _ends_on_rule(rest, rules, x, w, y - 1, -1, height) and \
-                _ends_on_rule(rest, rules, x, w, y + h, 1, height):
-            spans[i] = (y, y + h)
-    walls = np.zeros_like(rest)
-    for i, (top, bottom) in spans.items():
-        if any(min(bottom, b) - max(top, t) >= WALL_OVERLAP * min(bottom - top, b - t)
-               for j, (t, b) in spans.items() if j != i):
-            x, y, w, h, _ = stats[i]
-            walls[y:y + h, x:x + w][labels[y:y + h, x:x + w] == i] = 255
-    return walls
-
-
-def _upright(ink: np.ndarray) -> bool:
-    """Whether ink (a boolean crop) is one or two bars standing straight up: in each bar, the
-    middles of its rows within a pixel or so of one another (an anti-aliased one-pixel wall
-    spreads over two or three columns)."""
-    columns = ink.sum(axis=0) > 0
-    gaps = np.nonzero(~columns)[0]
-    bars = np.split(ink, gaps, axis=1) if len(gaps) else [ink]
-    for bar in (b for b in bars if b.any()):
-        counts = bar.sum(axis=1)
-        centres = (bar * np.arange(bar.shape[1])).sum(axis=1)[counts > 0] / counts[counts > 0]
-        if np.subtract(*np.percentile(centres, [90, 10])) > WALL_LEAN * len(bar) + 1.5:
-            return False
-    return True
-
-
-def _ends_on_rule(rest: np.ndarray, rules: np.ndarray, x: int, w: int, row: int, step: int, thickest: float) -> bool:
-    """Whether a rule meets columns x..x+w at `row` (through them, or starting at a corner beside
-    them), and no ink goes on past it (`step` away)."""
-    left, right = max(0, x - 2 * w), x + 3 * w
-
-    def meets(r: int) -> bool:
-        return bool(rules[max(0, r - 2):r + 3, left:right].any())
-
-    if not 0 <= row < len(rules) or not meets(row):
-        return False
-    for _ in range(int(thickest)):  # across the rule
-        row += step
-        if not 0 <= row < len(rules):
-            return True
-        if not meets(row):
-            return not rest[max(0, row - 1):row + 2, max(0, x - 1):x + w + 1].any()
-    return True
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    return cv2.resize(lines, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_NEAREST)
 
 
 def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = None,
@@ -194,10 +125,8 @@ def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = 
                     (config.block, config.block))
     wide = cv2.resize(wide, (w, h), interpolation=cv2.INTER_LINEAR)
     mask |= cv2.compare(flat, cv2.subtract(wide, config.offset), cv2.CMP_LT)
-    lines, rules = _lines(mask, config.zoom)
-    mask = cv2.subtract(mask, lines)
-    if cv2.countNonZero(rules):
-        mask = cv2.subtract(mask, _walls(mask, rules, config.zoom))
+    mask = cv2.subtract(mask, _frames(mask, _min_height(config, h)))
+    mask = cv2.subtract(mask, _lines(mask, config.zoom))
     mask &= paper_mask(gray, color)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
@@ -323,16 +252,6 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     flat = flatten(work)
     mask = ink_mask(work, config, color, flat)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    frames = _frames(labels, stats, config.min_height)
-    for i in frames:
-        # Only the box's own ink on its rim goes, never the digit it holds.
-        x, y, w, h = stats[i, :4]
-        rim = labels[y:y + h, x:x + w] == i
-        t = _rim(w, h)
-        rim[t:-t, t:-t] = False
-        mask[y:y + h, x:x + w][rim] = 0
-    if frames:
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
     min_part = max(5, config.min_height // 4)
     parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None] for i in range(1, count)
@@ -368,34 +287,32 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     return found, cuts, mask, flat
 
 
-def _rim(w: int, h: int) -> int:
-    return max(2, round(FRAME_RIM * min(w, h)))
+def _frames(mask: np.ndarray, min_height: float) -> np.ndarray:
+    """Boxes drawn or printed around digits (one per box, as on a form, alone or in a row):
+    mostly empty outlines with a digit-sized blob in a hole of theirs. Read whole, a box and
+    its digit look like an 8 or a 0; cut up by line removal, its walls look like 1s. A 0 or
+    an 8 holds no blob in its loops."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    px, py, pw, ph, area = stats.T
+    frames = np.zeros_like(mask)
+    outlines = (pw >= min_height) & (ph >= min_height) & (area <= FRAME_INK * pw * ph)
+    outlines[0] = False  # the ground
+    for i in np.nonzero(outlines)[0]:
+        x, y, w, h = stats[i, :4]
+        held = np.nonzero((px > x) & (py > y) & (px + pw < x + w) & (py + ph < y + h) & (ph * 3 >= h))[0]
+        if not len(held):
+            continue
+        own = labels[y:y + h, x:x + w] == i
+        if _in_a_hole(own, [(px[j] + pw[j] // 2 - x, py[j] + ph[j] // 2 - y) for j in held]):
+            frames[y:y + h, x:x + w][own] = 255
+    return frames
 
 
-def _frames(labels: np.ndarray, stats: np.ndarray, min_height: int) -> list[int]:
-    """Boxes drawn or printed around digits (one per box, as on a form): outlines closed on all
-    four sides, with little of their ink inside the rim and a digit there. Read whole, a box
-    and its digit look like an 8 or a 0."""
-    found = []
-    big = (stats[:, cv2.CC_STAT_WIDTH] >= min_height) & (stats[:, cv2.CC_STAT_HEIGHT] >= min_height)
-    big[0] = False  # the ground
-    for i in np.nonzero(big)[0]:
-        x, y, w, h, area = stats[i]
-        ink = labels[y:y + h, x:x + w] == i
-        t = _rim(w, h)
-        sides = (ink[:t].any(axis=0), ink[-t:].any(axis=0), ink[:, :t].any(axis=1), ink[:, -t:].any(axis=1))
-        if min(side.mean() for side in sides) >= FRAME_CLOSED and \
-                ink[t:-t, t:-t].sum() <= FRAME_INSIDE * area and _holds_a_digit(stats, i, t):
-            found.append(int(i))
-    return found
-
-
-def _holds_a_digit(stats: np.ndarray, i: int, rim: int) -> bool:
-    """Whether another blob a third of its height or more lies inside blob i's rim (a 0 holds none)."""
-    x, y, w, h = stats[i, :4]
-    px, py, pw, ph = (stats[:, k] for k in range(4))
-    inside = (px >= x + rim) & (py >= y + rim) & (px + pw <= x + w - rim) & (py + ph <= y + h - rim) & (ph * 3 >= h)
-    return bool(inside[1:].any())
+def _in_a_hole(ink: np.ndarray, points: list[tuple[int, int]]) -> bool:
+    """Whether any of the points (x, y in the crop) lies in a hole of the ink, walled off from outside."""
+    ground = np.pad(~ink, 1, constant_values=True).astype(np.uint8)
+    _, labels = cv2.connectedComponents(ground, connectivity=4)
+    return any(labels[y + 1, x + 1] not in (0, labels[0, 0]) for x, y in points)
 
 
 def _solid(flat: np.ndarray, box: Box) -> bool:

@@ -4,9 +4,9 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, the boxes of a form,
 dark squared paper, underlines, digits close enough to touch, wide digits (never to be cut in
 two), digits of uneven height on one baseline (print-like, but handwriting), hard and soft
-shadows, a hand at the edge, a wooden
-desk, light ink on a dark ground, phone photos (3 megapixels: on a desk, in pencil, dim,
-blurred, as JPEG; 12 megapixels, plain or ruled), a page scan, a long number, a card number.
+shadows, a hand at the edge, a wooden desk, light ink on a dark ground, phone photos
+(3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled),
+a page scan, a long number, a card number.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close. Needs the full MNIST test set.
 

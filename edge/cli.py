@@ -137,12 +137,11 @@ def configure_predict(p: argparse.ArgumentParser) -> None:
 
 
 def run_predict(args: argparse.Namespace, env: Environment) -> int:
-
     from digitcam.edge import detect
     from digitcam.edge.app import frame_record
     from digitcam.edge.overlay import describe
-    from digitcam.edge.preprocess import light_on_dark, to_gray
     from digitcam.edge.reading import read
+    from digitcam.edge.single import one_digit, photo_digit, whole_image
     from digitcam.edge.sources.base import Frame
     from digitcam.edge.sources.files import read_image
 
@@ -160,17 +159,17 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
             continue
         t1 = time.perf_counter()
         single = args.mode == "single" or (args.mode == "auto" and max(image.shape[:2]) <= SINGLE_DIGIT_SIDE)
-        found = [] if single else detect.find_digits(image)
-        if args.mode == "auto" and not single:
-            # A photo of one big digit: page rules would reject it whole when it touches the
-            # edges (a tight crop) or read pieces of it; a blob over half the height wins.
-            whole = detect.largest(detect.find_digits(image, detect.ONE_DIGIT_PHOTO,
-                                                      roi=(0, 0, image.shape[1], image.shape[0])))
-            if whole and (not found or whole[0].box[3] > 0.5 * image.shape[0]):
-                found = whole
-        if not found and args.mode != "multi":
-            # The whole image is the digit, ink light or dark.
-            found = [detect.Detection((0, 0, image.shape[1], image.shape[0]), light_on_dark(to_gray(image)))]
+        if single:
+            found = one_digit(image)
+        else:
+            found = detect.find_digits(image)
+            if args.mode == "auto":
+                # A photo of one big digit: page rules would reject it whole when it touches the
+                # edges (a tight crop) or read pieces of it; a blob over half the height wins.
+                whole = photo_digit(image)
+                if whole and (not found or whole[0].box[3] > 0.5 * image.shape[0]):
+                    found = whole
+                found = found or [whole_image(image)]
         t2 = time.perf_counter()
         result = read(found, recognizer)
         result.stages_ms = {"capture": (t1 - t0) * 1e3, "detect": (t2 - t1) * 1e3, **result.stages_ms,

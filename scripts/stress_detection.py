@@ -8,10 +8,12 @@ shadows, a hand at the edge, a wooden desk, light ink on a dark ground, phone ph
 (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled),
 a page scan, a long number, a card number.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
-digits on photos of printed pages (no digits), whole and up close. Needs the full MNIST test set.
+digits on photos of printed pages (no digits), whole and up close, and how many photos cropped
+around one digit (as `digitcam predict` gets them) were read right, per light. Needs the full
+MNIST test set.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
-        [--condition NAME] [--no-cut] [--no-closer-look] [--no-text-lines]
+        [--condition NAME] [--no-cut] [--no-closer-look] [--no-text-lines] [--crops-whole]
 """
 
 from __future__ import annotations
@@ -227,6 +229,37 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
     }
 
 
+
+def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light: str) -> Page:
+    """A photo cropped around one handwritten digit, as a user would crop it: a margin of 5-40 %,
+    40-600 px on its longer side, with paper grain, and the light given by `light`."""
+    page, alpha, truth = write(rng, images, labels, count=(1, 2), height=(80, 200),
+                               ink=PAPER - 75 if light == "pencil" else INK)
+    rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+    size = rows.max() - rows.min()
+    left, right, top, bottom = (int(m * size) for m in rng.uniform(0.05, 0.4, 4))
+    page = page[max(0, rows.min() - top):rows.max() + bottom, max(0, cols.min() - left):cols.max() + right]
+    h, w = page.shape[:2]
+    if light == "light falls off":
+        page = page * np.linspace(1.0, 0.45, w)[None, :, None]
+    elif light == "shadow edge":  # a hard shadow across part of it, from either side
+        edge = int(rng.uniform(0.2, 0.5) * w)
+        dark = (np.arange(w) < edge) if rng.random() < 0.5 else (np.arange(w) >= w - edge)
+        page = page * np.where(dark, 0.55, 1.0)[None, :, None]
+    elif light == "dim":
+        page = page * 0.35
+    side = int(rng.integers(40, 601))
+    scale = side / max(h, w)
+    page = cv2.resize(page, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    photo = finish(cv2.GaussianBlur(page, (0, 0), 0.8), rng, noise=8.0 if light == "dim" else 4.0)
+    if light == "jpeg 30":
+        photo = cv2.imdecode(cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 30])[1], cv2.IMREAD_COLOR)
+    return photo, truth
+
+
+CROP_LIGHTS = ("even", "pencil", "light falls off", "shadow edge", "dim", "jpeg 30")
+
+
 WORDS = "the quick brown fox jumps over a lazy dog, while Alice and Bob write; Total page Chapter.".split()
 FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_TRIPLEX)
 
@@ -265,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="read large frames at work scale only, as before the closer look (for comparison)")
     parser.add_argument("--no-text-lines", action="store_true",
                         help="keep blobs in lines of text, as before that rule (for comparison)")
+    parser.add_argument("--crops-whole", action="store_true",
+                        help="read a photo crop of one digit whole, as `predict` did before (for comparison)")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect
@@ -273,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     from digitcam.edge.reading import read
     from digitcam.edge.recognizer import DEFAULT_THRESHOLD
     from digitcam.edge.recognizer import Recognizer
+    from digitcam.edge.single import one_digit, whole_image
     from digitcam.train.data import load_test
 
     images, labels = load_test(args.data_dir)
@@ -307,6 +343,14 @@ def main(argv: list[str] | None = None) -> int:
             boxes = sum(len(r.items) for r in results)
             sure = sum(p.sure(DEFAULT_THRESHOLD) for r in results for _, p in r.items)
             print(f"{name}: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")
+        locate = (lambda image: [whole_image(image)]) if args.crops_whole else one_digit
+        print(f"{'photo crop, one digit':22s} {'read right':>16s}")
+        for light in CROP_LIGHTS:
+            rng = np.random.default_rng(args.seed)
+            crops = [crop(rng, images, labels, light) for _ in range(args.pages)]
+            right = sum("".join(str(p.digit) for _, p in read(locate(image), recognizer).items) == truth
+                        for image, truth in crops)
+            print(f"  {light:18s} {right:>14d} / {args.pages}")
     return 0
 
 

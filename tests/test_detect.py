@@ -227,9 +227,13 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     assert stress_detection.main(["--pages", "2", "--data-dir", str(mnist_dir), "--model", str(shipped_models)]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
     conditions = len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
-    assert len(rows) == 4 + conditions and rows[-3].startswith("all")
-    assert rows[-2].startswith("print, no digits") and rows[-1].startswith("print up close")
-    read, pages = (int(n) for n in rows[-3].split()[-3::2])
+    crops = len(stress_detection.CROP_LIGHTS)
+    assert len(rows) == 5 + conditions + crops and rows[conditions + 1].startswith("all")
+    assert rows[conditions + 2].startswith("print, no digits") and rows[conditions + 3].startswith("print up close")
+    assert rows[conditions + 4].startswith("photo crop")
+    crops_read = [int(row.split()[-3]) for row in rows[-crops:]]
+    assert all(row.endswith("/ 2") for row in rows[-crops:]) and sum(crops_read) >= 0.75 * 2 * crops
+    read, pages = (int(n) for n in rows[conditions + 1].split()[-3::2])
     assert pages == 2 * conditions and read >= 0.75 * pages
 
 

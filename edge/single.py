@@ -1,0 +1,66 @@
+"""A picture that is one digit: a crop of a photo or a scan, an MNIST file, a drawing saved from a computer.
+
+A digit made on a computer (an MNIST file, a canvas drawing, a paint program's) lies on a ground
+of one exact grey level, and is the digit as it is: MNIST preprocessing alone reads it best.
+A photo's paper has grain, a gradient of light, perhaps a shadow. Taken whole, all of that reaches
+the model as ink (a crop's noise alone widens the digit's box to the whole picture), so a photo's
+ink is found as on a page and the largest blob is the digit.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from digitcam.edge import detect
+from digitcam.edge.detect import Detection
+from digitcam.edge.page import WORK_HEIGHT
+from digitcam.edge.preprocess import light_on_dark, to_gray
+
+# Of the border's pixels, the share at exactly its median level for a computer-made ground.
+FLAT_BORDER = 0.9
+# A photo of one digit is looked at with its longer side this long, up or down. The digit fills
+# much of it, and at the full work height its strokes (up to a tenth of its height, and wider
+# blurred) would come near the width of the page's light estimate and be divided out as shadow.
+LOOK_SIDE = WORK_HEIGHT // 2
+
+
+def whole_image(image: np.ndarray) -> Detection:
+    """The whole picture as the digit, ink made light on dark."""
+    return Detection((0, 0, image.shape[1], image.shape[0]), light_on_dark(to_gray(image)))
+
+
+def computer_made(gray: np.ndarray) -> bool:
+    """Whether the ground is one exact grey level: no camera or scanner noise on it."""
+    if gray.size == 0:
+        return True
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    return float(np.mean(border == np.median(border))) >= FLAT_BORDER
+
+
+def photo_digit(image: np.ndarray) -> list[Detection]:
+    """The largest digit-shaped blob in a photo of one digit (none found: an empty list), its box
+    in the photo's pixels.
+
+    The photo is looked at scaled to LOOK_SIDE, whatever its size: the detector's sizes in pixels
+    (its threshold neighbourhood, the width of its light estimate) are for a frame of known height.
+    """
+    h, w = image.shape[:2]
+    scale = LOOK_SIDE / max(h, w)
+    look = cv2.resize(image, None, fx=scale, fy=scale,
+                      interpolation=cv2.INTER_LINEAR if scale > 1 else cv2.INTER_AREA) if scale != 1 else image
+    whole = (0, 0, look.shape[1], look.shape[0])
+    found = detect.largest(detect.find_digits(look, detect.ONE_DIGIT_PHOTO, roi=whole))
+    if not found or scale == 1.0:
+        return found
+    x, y, bw, bh = found[0].box
+    box = (int(x / scale), int(y / scale), max(1, round(bw / scale)), max(1, round(bh / scale)))
+    # The ink crop stays at the look's scale: preprocessing scales every digit to 20 px anyway.
+    return [Detection(box, found[0].ink)]
+
+
+def one_digit(image: np.ndarray) -> list[Detection]:
+    """The one digit a picture shows, read as it is when made on a computer, else found as in a photo."""
+    if computer_made(to_gray(image)):
+        return [whole_image(image)]
+    return photo_digit(image) or [whole_image(image)]

@@ -1,0 +1,86 @@
+"""Pictures of one digit: computer-made ones read as they are, photo crops found as on a page."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from digitcam.edge import single
+from digitcam.edge.reading import read
+
+CROPS = 12
+
+
+def photo_crop(digit: np.ndarray, rng: np.random.Generator, light: str, side: int = 120) -> np.ndarray:
+    """A camera's crop around one dark digit on paper: grain, blur, JPEG, and the given light."""
+    paper = np.full((side, side), 205.0, np.float32)
+    if light == "gradient":
+        paper += np.linspace(-40, 40, side)[None, :]
+    elif light == "shadow":
+        paper[:, :side // 3] -= 70
+    ink = cv2.resize(digit, (int(side * 0.7),) * 2, interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255
+    at = (side - ink.shape[0]) // 2
+    patch = paper[at:at + ink.shape[0], at:at + ink.shape[1]]
+    paper[at:at + ink.shape[0], at:at + ink.shape[1]] = patch * (1 - ink) + 40 * ink
+    photo = cv2.GaussianBlur(paper, (0, 0), 0.7) + rng.normal(0, 5, paper.shape)
+    photo = cv2.cvtColor(np.clip(photo, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    return cv2.imdecode(cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 70])[1], cv2.IMREAD_COLOR)
+
+
+def digits_read(recognizer, images, locate) -> list[int | None]:
+    return [next((p.digit for _, p in read(locate(image), recognizer).items), None) for image in images]
+
+
+def crops_and_labels(small_mnist, light: str) -> tuple[list[np.ndarray], list[int]]:
+    rng = np.random.default_rng(4)
+    return [photo_crop(d, rng, light) for d in small_mnist.x_test[:CROPS]], list(small_mnist.y_test[:CROPS])
+
+
+def right(found: list[int | None], labels: list[int]) -> int:
+    return sum(int(a == b) for a, b in zip(found, labels))
+
+
+@pytest.mark.parametrize("light", ["even", "gradient", "shadow"])
+def test_a_photo_crop_of_one_digit_is_read_as_on_a_page(recognizer, small_mnist, light):
+    crops, labels = crops_and_labels(small_mnist, light)
+    found = digits_read(recognizer, crops, single.one_digit)
+    assert right(found, labels) >= CROPS - 1, (found, labels)
+
+
+@pytest.mark.parametrize("light", ["gradient", "shadow"])
+def test_taken_whole_a_crops_uneven_light_reaches_the_model_as_ink(recognizer, small_mnist, light):
+    crops, labels = crops_and_labels(small_mnist, light)
+    found = digits_read(recognizer, crops, lambda image: [single.whole_image(image)])
+    assert right(found, labels) <= CROPS - 4, (found, labels)
+
+
+def test_a_computer_made_digit_is_taken_whole(small_mnist):
+    digit = small_mnist.x_test[0]
+    for image in (digit, 255 - digit, cv2.cvtColor(cv2.resize(255 - digit, (200, 200)), cv2.COLOR_GRAY2BGR)):
+        (found,) = single.one_digit(image)
+        assert found.box == (0, 0, image.shape[1], image.shape[0])
+
+
+def test_a_small_crop_is_looked_at_larger_and_its_box_given_in_its_own_pixels(small_mnist):
+    rng = np.random.default_rng(2)
+    crop = photo_crop(small_mnist.x_test[1], rng, "even", side=60)
+    assert not single.computer_made(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY))
+    (found,) = single.photo_digit(crop)
+    x, y, w, h = found.box
+    # The digit fills the middle 70 % of the crop, about 42 px, less MNIST's own margin.
+    assert 6 <= x and 6 <= y and x + w <= 54 and y + h <= 54
+    assert 25 <= h <= 45
+
+
+def test_predict_reads_a_photo_crop_small_or_large(cli, small_mnist, tmp_path, shipped_models):
+    rng = np.random.default_rng(5)
+    digits, labels = small_mnist.x_test[20:22], small_mnist.y_test[20:22]
+    files = [tmp_path / "small.jpg", tmp_path / "large.jpg"]
+    for path, digit, side in zip(files, digits, (90, 900)):
+        cv2.imwrite(str(path), photo_crop(digit, rng, "shadow", side=side))
+    for mode in ("auto", "single"):
+        result = cli("predict", *files, "--mode", mode, "--model", shipped_models)
+        assert result.status == 0, result.stderr
+        numbers = [line.split("  [")[0] for line in result.stdout.splitlines()]
+        assert numbers == [f"{path}: {label}" for path, label in zip(files, labels)], mode

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from typing import Sequence
 
@@ -28,6 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader went away
 
 
 def _chosen(argv: Sequence[str]) -> str | None:
@@ -119,3 +121,9 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
             raise
         print(f"digitcam {args.command}: interrupted", file=env.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output has gone (`digitcam run --json | head -3`): stop quietly, and
+        # point stdout at /dev/null so the interpreter's last flush does not fail again.
+        if env.stdout is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -67,3 +68,21 @@ def test_init_errors_are_one_line_before_any_data_is_read(cli, tmp_path):
     assert result.status == 2 and result.stderr.strip().endswith(f"--init {tmp_path / 'none.keras'}: no such model file")
     result = cli("train", "--arch", "ensemble", "--init", tmp_path / "none.keras")
     assert result.status == 2 and "fine-tune its members" in result.stderr
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly(tmp_path, shipped_models):
+    """`digitcam predict *.png | head -1`: no traceback when the pipe closes, status 141."""
+    import cv2
+    import numpy as np
+
+    image = tmp_path / "digit.png"
+    cv2.imwrite(str(image), np.zeros((28, 28), np.uint8))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line is written
+    try:
+        result = subprocess.run([sys.executable, "-m", "digitcam", "predict", str(image), "--model", str(shipped_models)],
+                                stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141
+    assert result.stderr == ""

@@ -6,7 +6,7 @@ dark squared paper, underlines, digits close enough to touch, wide digits (never
 two), digits of uneven height on one baseline (print-like, but handwriting), hard and soft
 shadows, a hand at the edge, a wooden desk, light ink on a dark ground, phone photos
 (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled),
-a page scan, a long number, a card number.
+a page scan, a long number, a card number, a row of digits across a page.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many photos cropped
 around one digit (as `digitcam predict` gets them) were read right, per light. Needs the full
@@ -226,6 +226,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "long number": plain(count=(10, 13), spacing=1.0, height=(30, 46)),
         # A card number: 16 digits in groups of four, as long as a short line of print.
         "card number": plain(count=(16, 17), spacing=1.0, height=(26, 32), group=4),
+        # 12-15 digits written across a page, evenly spaced: as long as a line of print.
+        "digits across": plain(size=(1280, 960), count=(12, 16), spacing=1.5, height=(40, 53)),
     }
 
 

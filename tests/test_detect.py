@@ -516,25 +516,50 @@ def test_a_long_handwritten_number_is_not_taken_for_a_line_of_text(small_mnist, 
     assert with_rule == without and with_rule >= 5, f"{with_rule} of 8 read, {without} without the text-line rule"
 
 
-@pytest.mark.parametrize("count, width, height, gap, text", [
-    (24, 14, 20, 4, True),    # a line of print: letters 20 px high, 4 px apart, 21 x as long as high
-    (8, 60, 20, 8, True),     # whole words whose letters touch, a space apart
-    (12, 28, 40, 8, False),   # twelve digits written close: 11 x as long as high
-    (6, 14, 20, 4, False),    # a short word
-    (24, 14, 20, 14, True),   # letters up close, a word space (0.7 x their height) apart
-    (24, 14, 20, 34, False),  # blobs further apart than words: not one line
+# Print: two lower-case letters at x-height (0.7) to one ascender, along the line.
+PRINT = ((14, 14), (14, 14), (10, 20))
+
+
+def blobs_in_a_line(count: int, shapes, gap: int, x: int = 10, baseline: int = 120) -> list[list]:
+    """`count` blobs standing on one baseline `gap` apart, their (width, height) cycling through `shapes`."""
+    boxes = []
+    for k in range(count):
+        w, h = shapes[k % len(shapes)]
+        boxes.append([x, baseline - h, w, h, w * h // 3, None])
+        x += w + gap
+    return boxes
+
+
+@pytest.mark.parametrize("count, shapes, gap, text", [
+    (24, PRINT, 4, True),          # a line of print: letters up to 20 px high, 4 px apart, 19 x as long as high
+    (8, ((60, 20),), 8, True),     # whole words whose letters touch, a space apart
+    (12, ((28, 40),), 8, False),   # twelve digits written close: 11 x as long as high
+    (6, PRINT, 4, False),          # a short word
+    (24, PRINT, 14, True),         # letters up close, a word space (0.7 x their height) apart
+    (24, PRINT, 34, False),        # blobs further apart than words: not one line
+    (15, ((12, 20),), 10, False),  # fifteen digits across a page: as long as a line, but one height, taller than wide
 ])
-def test_a_line_of_text_is_told_by_its_length_and_gaps(count, width, height, gap, text):
-    boxes = [[10 + k * (width + gap), 100, width, height, width * height // 3, None] for k in range(count)]
+def test_a_line_of_text_is_told_by_its_length_gaps_and_letters(count, shapes, gap, text):
+    boxes = blobs_in_a_line(count, shapes, gap)
     assert all(textlines.in_text_line(tuple(b[:4]), boxes) is text for b in boxes)
 
 
 def test_a_full_stop_is_part_of_its_line_of_text():
     """A full stop up close is a small solid blob that the model reads as a 4 or a 0; it belongs
     to the line of letters three times its height around it."""
-    letters = [[10 + k * 26, 100, 20, 30, 200, None] for k in range(24)]
-    stop = (10 + 5 * 26 + 21, 120, 10, 10)
+    letters = blobs_in_a_line(24, ((20, 21), (20, 21), (14, 30)), 6)
+    stop = (letters[5][0] + letters[5][2] + 1, 110, 10, 10)
     assert textlines.in_text_line(stop, letters + [[*stop, 80, None]])
+
+
+def test_a_row_of_handwritten_digits_across_a_page_is_read(small_mnist, recognizer, monkeypatch):
+    """12-15 digits written across a page: as long as a line of text, with gaps no wider, but
+    blobs of one height and taller than wide, as letters are not."""
+    pages = stress_pages(small_mnist, "digits across", seed=5, count=6)
+    now = exact(pages, recognizer)
+    assert now >= 4 and now == exact(pages, recognizer, config=detect.DetectConfig(text_lines=False))
+    monkeypatch.setattr(textlines, "_mixed", lambda parts: True)  # told by length and gaps alone
+    assert exact(pages, recognizer) <= now - 3
 
 
 def test_a_small_thick_digit_is_not_taken_for_a_smudge():

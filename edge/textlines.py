@@ -2,7 +2,8 @@
 
 An MNIST model reads any letter as some digit, so letters must not reach it. What gives
 print away is its company: letters too small to be digits beside a tall one, or a chain of
-blobs of one height running far longer than a handwritten number.
+blobs running far longer than a handwritten number, most of them letter-shaped (lower-case,
+no taller than wide) where digits are not.
 """
 
 from __future__ import annotations
@@ -46,14 +47,16 @@ def in_printed_line(box: Box, boxes: list[list[int]], min_height: float, max_asp
 
 # A line of text, whatever its size: blobs of about one height (letters, or whole words where
 # letters touch) following one another with small gaps, far longer than it is tall. Even a
-# phone number written by hand is shorter; long numbers are written in groups.
+# phone number written by hand is shorter; long numbers are written in groups. A row of digits
+# written across a page is as long, but its blobs are not shaped as letters are (_mixed).
 TEXT_SPAN = 16  # x the line's height
 TEXT_GAP = 1.5  # x the line's height: the widest gap inside the line (up close, a comma and a space)
 TEXT_PARTS = 5
 TEXT_TALLER = 3.5  # x its height: the letters of the line a full stop or a comma stands in
 # Of a line's blobs, the share at least that look like letters: under X_HEIGHT x its tallest
-# ones, or no taller than wide. Most letters of print are lower-case; on the stress script's
-# pages 45-100 % of a line's blobs look so, of fifteen handwritten digits in a row 0-33 %.
+# ones, or no taller than wide. Most letters of print are lower-case: in the lines of the stress
+# script's print pages 45-100 % of the blobs look so; of 10-15 MNIST digits in a row 0-33 %, up
+# to 67 % when their heights vary by a third (then some such rows are still left out).
 TEXT_MIXED, X_HEIGHT = 0.4, 0.8
 
 

@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-text-lines", action="store_true",
                         help="keep blobs in lines of text, as before that rule (for comparison)")
     parser.add_argument("--crops-whole", action="store_true",
-                        help="read a photo crop of one digit whole, as `predict` did before (for comparison)")
+                        help="read a photo crop of one digit whole, as `predict --mode single` did before (for comparison)")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect

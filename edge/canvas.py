@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from digitcam.edge import overlay
+from digitcam.edge.detect import Box
 from digitcam.edge.preprocess import to_mnist
 from digitcam.edge.recognizer import Prediction, Recognizer
 from digitcam.edge.saving import try_save
@@ -23,6 +24,7 @@ from digitcam.edge.saving import try_save
 # therefore wants a brush of about 6.5 % of the canvas side.
 BRUSH_SHARE = 0.065
 LIVE_INTERVAL_S = 0.15
+SAME_DIGIT = 0.5  # of the narrower one's columns: strokes sharing this many are one digit
 HELP = ("draw with the left mouse button", "p predict   c clear   u undo", "s save   i model info",
         "f full screen   h help   q/Esc quit")
 KEY_ESC = 27
@@ -68,15 +70,34 @@ class Canvas:
     def empty(self) -> bool:
         return not self.strokes
 
-    def render(self) -> np.ndarray:
+    def render(self, strokes: list[int] | None = None) -> np.ndarray:
+        """The drawing, or only the strokes with the given indices."""
         image = np.zeros((self.size, self.size), np.uint8)
-        for stroke in self.strokes:
+        for stroke in (self.strokes if strokes is None else [self.strokes[i] for i in strokes]):
             points = np.array(stroke, np.int32)
             if len(points) == 1:
                 cv2.circle(image, stroke[0], self.brush // 2, 255, cv2.FILLED, cv2.LINE_AA)
             else:
                 cv2.polylines(image, [points], False, 255, self.brush, cv2.LINE_AA)
         return image
+
+
+    def digits(self) -> list[list[int]]:
+        """Stroke indices grouped into digits, left to right. A stroke whose ink spans mostly the
+        same columns as a digit's belongs to it (a 4 or a 5 drawn in two strokes); digits written
+        side by side overlap in a few columns at most, where they slant or all but touch."""
+        reach = self.brush / 2
+        spans = sorted((min(x for x, _ in stroke) - reach, max(x for x, _ in stroke) + reach, i)
+                       for i, stroke in enumerate(self.strokes))
+        groups: list[tuple[float, float, list[int]]] = []
+        for left, right, i in spans:
+            if groups:
+                g_left, g_right, members = groups[-1]
+                if min(g_right, right) - left >= SAME_DIGIT * min(g_right - g_left, right - left):
+                    groups[-1] = (g_left, max(g_right, right), members + [i])
+                    continue
+            groups.append((left, right, [i]))
+        return [sorted(members) for *_, members in groups]
 
 
 class CanvasController:
@@ -88,7 +109,8 @@ class CanvasController:
         self.canvas = Canvas(size)
         self.recognizer, self.threshold, self.save_dir = recognizer, threshold, Path(save_dir)
         self.model_info, self.emit, self.clock = model_info, emit, clock
-        self.prediction: Prediction | None = None
+        self.prediction: Prediction | None = None  # the digit drawn last, shown in the panel
+        self.items: list[tuple[Box, Prediction]] = []  # every digit drawn, left to right
         self.input28 = np.zeros((28, 28), np.uint8)
         self.message = "draw a digit"
         self.notes: list[str] = list(HELP)
@@ -113,7 +135,8 @@ class CanvasController:
             self.predict(live=False)
         elif char == "c":
             self.canvas.clear()
-            self.prediction, self.input28, self.message = None, np.zeros((28, 28), np.uint8), "cleared"
+            self.prediction, self.input28, self.items = None, np.zeros((28, 28), np.uint8), []
+            self.message = "cleared"
         elif char == "u":
             self.canvas.undo()
             self.predict(live=True)
@@ -127,20 +150,32 @@ class CanvasController:
             self.fullscreen = not self.fullscreen
 
     def predict(self, live: bool) -> None:
-        if self.canvas.empty:
-            self.prediction, self.input28 = None, np.zeros((28, 28), np.uint8)
+        """Read every digit drawn, in one batch; the panel shows the one drawn last."""
+        groups = self.canvas.digits()
+        drawings = [self.canvas.render(group) for group in groups]
+        inputs = [to_mnist(drawing, light_ink=True) for drawing in drawings]
+        drawn = [i for i, input28 in enumerate(inputs) if input28.any()]
+        if not drawn:
+            self.prediction, self.input28, self.items = None, np.zeros((28, 28), np.uint8), []
             self.message = "nothing drawn"
             return
-        self.input28 = to_mnist(self.canvas.render(), light_ink=True)
-        if not self.input28.any():
-            self.prediction, self.message = None, "nothing drawn"
-            return
-        self.prediction = self.recognizer.predict([self.input28])[0]
+        predictions = self.recognizer.predict([inputs[i] for i in drawn])
+        self.items = [(_ink_box(drawings[i]), p) for i, p in zip(drawn, predictions)]
+        newest = len(self.canvas.strokes) - 1
+        last = next((k for k, i in enumerate(drawn) if newest in groups[i]), len(drawn) - 1)
+        self.prediction, self.input28 = predictions[last], inputs[drawn[last]]
         self.message = f"{'live' if live else 'predicted'} in {self.recognizer.last_ms:.1f} ms"
         self.emit({"event": "predict", "digit": self.prediction.digit if self.prediction.sure(self.threshold)
                    else None, "confidence": round(self.prediction.confidence, 4),
                    "probabilities": [round(float(p), 4) for p in self.prediction.probabilities],
+                   "number": self.number(),
+                   "digits": [{"digit": p.digit, "confidence": round(p.confidence, 4), "box": list(box),
+                               "sure": p.sure(self.threshold)} for box, p in self.items],
                    "latency_ms": round(self.recognizer.last_ms, 3), "live": live})
+
+    def number(self) -> str:
+        """The digits drawn, left to right; unsure ones as '?'."""
+        return "".join(p.label(self.threshold) for _, p in self.items)
 
     def save(self) -> list[Path]:
         if self.canvas.empty:
@@ -148,7 +183,7 @@ class CanvasController:
             return []
         if self.prediction is None:
             self.predict(live=False)
-        record = {"digit": self.prediction.digit if self.prediction else None,
+        record = {"number": self.number(), "digit": self.prediction.digit if self.prediction else None,
                   "confidence": self.prediction.confidence if self.prediction else None,
                   "probabilities": [float(p) for p in self.prediction.probabilities] if self.prediction else None,
                   "threshold": self.threshold, "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
@@ -164,6 +199,14 @@ class CanvasController:
     def picture(self) -> np.ndarray:
         """The whole window: the canvas on the left, the panel on the right."""
         drawing = cv2.cvtColor(self.canvas.render(), cv2.COLOR_GRAY2BGR)
+        if len(self.items) > 1:  # a number: each digit's box and reading, and the number below
+            overlay.draw_detections(drawing, self.items, self.threshold)
+            overlay.draw_number(drawing, self.number())
         panel = overlay.side_panel(self.canvas.size, self.input28, self.prediction, self.threshold, self.message,
                                    self.notes)
         return np.hstack([drawing, panel])
+
+
+def _ink_box(drawing: np.ndarray) -> Box:
+    ys, xs = np.nonzero(drawing)
+    return int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from digitcam.edge.canvas import BRUSH_SHARE, Canvas, CanvasController
+from digitcam.edge.overlay import SURE
 
 
 class Clock:
@@ -161,3 +162,55 @@ def test_canvas_loop_notifies_and_quits(controller, tmp_path):
             pass
     assert messages[0].startswith("READY=1") and "WATCHDOG=1" in messages and messages[-1] == "STOPPING=1"
     assert window.shown == 4 and controller.quit
+
+
+def _loop(cx: float, cy: float, rx: float, ry: float, start: float = 0.0, turn: float = 1.0, n: int = 24):
+    return [(cx + rx * np.cos(start + 2 * np.pi * turn * k / n), cy + ry * np.sin(start + 2 * np.pi * turn * k / n))
+            for k in range(n + 1)]
+
+
+# Digits as a hand draws them with a mouse, in a box 0.6 wide and 1 high: strokes of (x, y) points.
+DIGIT_STROKES = {
+    0: [_loop(0.3, 0.5, 0.27, 0.48)],
+    1: [[(0.32, 0.0), (0.3, 1.0)]],
+    2: [[(0.03, 0.25), (0.15, 0.05), (0.35, 0.0), (0.52, 0.1), (0.55, 0.3), (0.45, 0.5), (0.03, 1.0), (0.6, 1.0)]],
+    3: [[(0.05, 0.08), (0.3, 0.0), (0.52, 0.1), (0.5, 0.35), (0.25, 0.48), (0.52, 0.6), (0.55, 0.85), (0.3, 1.0),
+         (0.03, 0.92)]],
+    4: [[(0.45, 0.0), (0.02, 0.65), (0.6, 0.65)], [(0.45, 0.0), (0.45, 1.0)]],
+    5: [[(0.55, 0.0), (0.1, 0.0), (0.05, 0.45), (0.35, 0.4), (0.55, 0.6), (0.52, 0.88), (0.3, 1.0), (0.03, 0.92)]],
+    6: [[(0.5, 0.05), (0.25, 0.1), (0.08, 0.45), (0.05, 0.75), (0.25, 1.0), (0.5, 0.9), (0.52, 0.65), (0.3, 0.52),
+         (0.08, 0.65)]],
+    7: [[(0.02, 0.0), (0.6, 0.0), (0.2, 1.0)]],
+    8: [[(0.3 + 0.25 * np.sin(2 * t), 0.5 - 0.5 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 33)]],
+    9: [_loop(0.3, 0.27, 0.26, 0.26, start=0.0, turn=1.0) + [(0.54, 1.0)]],
+}
+
+
+def draw_digit(ctl, digit: int, left: int, top: int, height: int) -> None:
+    for stroke in DIGIT_STROKES[digit]:
+        drag(ctl, [(int(left + x * height), int(top + y * height)) for x, y in stroke])
+
+
+@pytest.mark.parametrize("height", [120, 280])
+def test_every_digit_drawn_with_the_mouse_is_read(controller, height):
+    read = []
+    for digit in range(10):
+        controller.on_key(ord("c"))
+        draw_digit(controller, digit, 200 - int(0.3 * height), 200 - height // 2, height)
+        read.append(controller.prediction.digit)
+    assert read == list(range(10))
+
+
+def test_a_number_drawn_digit_by_digit_is_read_left_to_right(controller):
+    for digit, left in ((4, 20), (7, 150), (1, 290)):  # the 4 and the 7 all but touch
+        draw_digit(controller, digit, left, 100, 180)
+    assert [len(group) for group in controller.canvas.digits()] == [2, 1, 1]  # the 4 in two strokes
+    event = controller.events[-1]
+    assert event["number"] == "471" and [d["digit"] for d in event["digits"]] == [4, 7, 1]
+    assert controller.prediction.digit == 1  # the panel shows the digit drawn last
+    boxes = [d["box"] for d in event["digits"]]
+    assert all(a[0] + a[2] // 2 < b[0] for a, b in zip(boxes, boxes[1:]))  # left to right, apart
+    drawing = controller.picture()[:, :400]
+    assert (np.abs(drawing.astype(int) - SURE).sum(axis=2) == 0).any()  # boxes drawn around the digits
+    controller.on_key(ord("u"))  # undo the 1
+    assert controller.events[-1]["number"] == "47"

@@ -26,6 +26,7 @@ from digitcam.edge.detect import Box
 from digitcam.edge.notify import Notifier
 from digitcam.edge.reading import FrameResult, read
 from digitcam.edge.recognizer import DEFAULT_THRESHOLD, Recognizer
+from digitcam.edge.single import find_in_picture
 from digitcam.edge.sources.base import Frame, Source
 from digitcam.edge.tracking import Tracker
 from digitcam.edge.window import NullWindow
@@ -50,9 +51,11 @@ class RunOptions:
 class FramePipeline:
     """Everything done to one frame besides capturing it."""
 
-    def __init__(self, recognizer: Recognizer, options: RunOptions, tracker: Tracker | None = None) -> None:
+    def __init__(self, recognizer: Recognizer, options: RunOptions, tracker: Tracker | None = None,
+                 stills: bool = False) -> None:
         self.recognizer, self.options, self.tracker = recognizer, options, tracker
         self.config = detect.DetectConfig()
+        self.stills = stills  # frames are pictures of their own: a crop of one digit is read as one
 
     def roi_for(self, image: np.ndarray) -> Box | None:
         if self.options.mode != "center":
@@ -62,7 +65,10 @@ class FramePipeline:
     def process(self, image: np.ndarray) -> FrameResult:
         t0 = time.perf_counter()
         roi = self.roi_for(image)
-        found = detect.find_digits(image, self.config, roi=roi)
+        if self.stills and roi is None:
+            found = find_in_picture(image)
+        else:
+            found = detect.find_digits(image, self.config, roi=roi)
         if self.options.mode == "center":
             found = detect.largest(found)
         detect_ms = (time.perf_counter() - t0) * 1e3
@@ -172,7 +178,8 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
     """Process `source` until it ends, the user quits or a signal arrives; returns a summary."""
     window = window or NullWindow()
     notifier = notifier or Notifier({})
-    pipeline = FramePipeline(recognizer, options, Tracker() if source.live and options.smooth else None)
+    pipeline = FramePipeline(recognizer, options, Tracker() if source.live and options.smooth else None,
+                             stills=source.stills)
     video = VideoOut(options.save_video, getattr(source, "fps", 15.0)) if options.save_video else None
     stop = StopFlag()
     stamps: list[float] = []

@@ -13,7 +13,6 @@ from digitcam.edge.recognizer import DEFAULT_THRESHOLD
 from digitcam.errors import DeviceError, UsageError
 
 BACKEND_CHOICES = ("auto", "litert", "onnxruntime", "opencv", "keras")
-SINGLE_DIGIT_SIDE = 200  # `predict --mode auto`: smaller images are crops of one digit
 
 
 def _roi(text: str) -> tuple[int, int, int, int]:
@@ -127,6 +126,8 @@ def run_run(args: argparse.Namespace, env: Environment) -> int:
 
 
 def configure_predict(p: argparse.ArgumentParser) -> None:
+    from digitcam.edge.single import SINGLE_DIGIT_SIDE
+
     p.add_argument("images", nargs="+", type=Path, help="image files (a digit, or a page of digits)")
     add_model_flags(p)
     p.add_argument("--mode", choices=("auto", "single", "multi"), default="auto",
@@ -137,11 +138,10 @@ def configure_predict(p: argparse.ArgumentParser) -> None:
 
 
 def run_predict(args: argparse.Namespace, env: Environment) -> int:
-    from digitcam.edge import detect
     from digitcam.edge.app import frame_record
     from digitcam.edge.overlay import describe
     from digitcam.edge.reading import read
-    from digitcam.edge.single import one_digit, photo_digit, whole_image
+    from digitcam.edge.single import find_in_picture
     from digitcam.edge.sources.base import Frame
     from digitcam.edge.sources.files import read_image
 
@@ -158,18 +158,7 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
             failures += 1
             continue
         t1 = time.perf_counter()
-        single = args.mode == "single" or (args.mode == "auto" and max(image.shape[:2]) <= SINGLE_DIGIT_SIDE)
-        if single:
-            found = one_digit(image)
-        else:
-            found = detect.find_digits(image)
-            if args.mode == "auto":
-                # A photo of one big digit: page rules would reject it whole when it touches the
-                # edges (a tight crop) or read pieces of it; a blob over half the height wins.
-                whole = photo_digit(image)
-                if whole and (not found or whole[0].box[3] > 0.5 * image.shape[0]):
-                    found = whole
-                found = found or [whole_image(image)]
+        found = find_in_picture(image, args.mode)
         t2 = time.perf_counter()
         result = read(found, recognizer)
         result.stages_ms = {"capture": (t1 - t0) * 1e3, "detect": (t2 - t1) * 1e3, **result.stages_ms,

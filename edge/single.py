@@ -17,6 +17,7 @@ from digitcam.edge.detect import Detection
 from digitcam.edge.page import WORK_HEIGHT
 from digitcam.edge.preprocess import light_on_dark, to_gray
 
+SINGLE_DIGIT_SIDE = 200  # px: a still picture no larger is a crop of one digit, a larger one a page
 # Of the border's pixels, the share at exactly its median level for a computer-made ground.
 FLAT_BORDER = 0.9
 # A photo of one digit is looked at with its longer side this long, up or down. The digit fills
@@ -64,3 +65,22 @@ def one_digit(image: np.ndarray) -> list[Detection]:
     if computer_made(to_gray(image)):
         return [whole_image(image)]
     return photo_digit(image) or [whole_image(image)]
+
+
+def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
+    """The digits of a still picture (a file, not a video frame), by `digitcam predict`'s `--mode`.
+
+    "single": the picture is one digit. "multi": digits on a page. "auto": a picture up to
+    SINGLE_DIGIT_SIDE is one digit; a larger one is a page, unless one blob fills over half of
+    its height (a photo of one big digit, which page rules reject when it touches the edges or
+    read in pieces); with none found it is one digit after all.
+    """
+    if mode == "single" or (mode == "auto" and max(image.shape[:2]) <= SINGLE_DIGIT_SIDE):
+        return one_digit(image)
+    found = detect.find_digits(image)
+    if mode == "multi":
+        return found
+    whole = photo_digit(image)
+    if whole and (not found or whole[0].box[3] > 0.5 * image.shape[0]):
+        return whole
+    return found or [whole_image(image)]

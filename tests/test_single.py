@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import cv2
 import numpy as np
 import pytest
@@ -84,3 +86,16 @@ def test_predict_reads_a_photo_crop_small_or_large(cli, small_mnist, tmp_path, s
         assert result.status == 0, result.stderr
         numbers = [line.split("  [")[0] for line in result.stdout.splitlines()]
         assert numbers == [f"{path}: {label}" for path, label in zip(files, labels)], mode
+
+
+def test_run_reads_a_folder_of_pictures_of_one_digit_as_predict_does(cli, small_mnist, tmp_path, shipped_models):
+    """MNIST files and photo crops in a folder: each picture is looked at as `predict` does."""
+    rng = np.random.default_rng(6)
+    digits, labels = small_mnist.x_test[30:36], [int(v) for v in small_mnist.y_test[30:36]]
+    for k, digit in enumerate(digits):
+        picture = digit if k % 2 == 0 else photo_crop(digit, rng, "gradient", side=150)
+        cv2.imwrite(str(tmp_path / f"{k}.png"), picture)
+    result = cli("run", "--source", tmp_path, "--json", "--headless", "--model", shipped_models)
+    assert result.status == 0, result.stderr
+    numbers = [json.loads(line)["number"] for line in result.stdout.splitlines()]
+    assert numbers == [str(label) for label in labels]

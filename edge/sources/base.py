@@ -20,6 +20,7 @@ class Source(ABC):
     """A camera, a file or a folder. `read` returns None when the source is finished."""
 
     live: bool = False  # live sources get temporal smoothing and retries
+    stills: bool = False  # each frame a picture of its own (a file): maybe of one digit, as `predict` reads it
 
     def __init__(self, name: str) -> None:
         self.name = name

@@ -65,6 +65,8 @@ def flatten_alpha(bgra: np.ndarray) -> np.ndarray:
 class ImageFolder(Source):
     """Every image in a folder, in sorted file-name order; unreadable files are skipped."""
 
+    stills = True
+
     def __init__(self, folder: Path, files: list[Path] | None = None) -> None:
         super().__init__(str(folder))
         self.folder = Path(folder)

@@ -3,7 +3,7 @@
 Dark ink on light paper (or light ink on a dark ground), under uneven light and shadows,
 on white, ruled or squared paper or in the boxes of a form, with the desk around the sheet.
 `page.py` finds the sheet and evens out its light; here adaptive thresholding marks the ink,
-boxes drawn around digits and long thin lines (rules, grid) are removed, and the ink is
+boxes drawn around digits (`boxes.py`) and long thin lines (rules, grid) are removed, and the ink is
 grouped into digit-shaped boxes, leaving out lines of text (`textlines.py`). Small digits in a
 large frame get a second, closer look (`closer.py`).
 """
@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 import cv2
 import numpy as np
 
-from digitcam.edge import closer, textlines
+from digitcam.edge import boxes, closer, textlines
 from digitcam.edge.page import WORK_HEIGHT, flatten, light_ink, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.touching import split_options, stacked_split
@@ -82,7 +82,6 @@ LINE_THICKNESS = 4
 # Of a closer look's height (its width is the frame's): a rule runs across nearly all of it, while
 # the stems of letters in a band a few digits tall reach 60 %.
 LINE_SHARE = 0.9
-FRAME_INK = 0.3  # of its box's area, at most: a box drawn around digits is mostly empty
 
 
 def _lines(mask: np.ndarray, zoom: float = 1.0) -> np.ndarray:
@@ -125,7 +124,7 @@ def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = 
                     (config.block, config.block))
     wide = cv2.resize(wide, (w, h), interpolation=cv2.INTER_LINEAR)
     mask |= cv2.compare(flat, cv2.subtract(wide, config.offset), cv2.CMP_LT)
-    mask = cv2.subtract(mask, _frames(mask, _min_height(config, h)))
+    mask = cv2.subtract(mask, boxes.box_ink(mask, _min_height(config, h)))
     mask = cv2.subtract(mask, _lines(mask, config.zoom))
     mask &= paper_mask(gray, color)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
@@ -285,34 +284,6 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         if cut is not None:
             cuts[(x, y, w, h)] = cut
     return found, cuts, mask, flat
-
-
-def _frames(mask: np.ndarray, min_height: float) -> np.ndarray:
-    """Boxes drawn or printed around digits (one per box, as on a form, alone or in a row):
-    mostly empty outlines with a digit-sized blob in a hole of theirs. Read whole, a box and
-    its digit look like an 8 or a 0; cut up by line removal, its walls look like 1s. A 0 or
-    an 8 holds no blob in its loops."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    px, py, pw, ph, area = stats.T
-    frames = np.zeros_like(mask)
-    outlines = (pw >= min_height) & (ph >= min_height) & (area <= FRAME_INK * pw * ph)
-    outlines[0] = False  # the ground
-    for i in np.nonzero(outlines)[0]:
-        x, y, w, h = stats[i, :4]
-        held = np.nonzero((px > x) & (py > y) & (px + pw < x + w) & (py + ph < y + h) & (ph * 3 >= h))[0]
-        if not len(held):
-            continue
-        own = labels[y:y + h, x:x + w] == i
-        if _in_a_hole(own, [(px[j] + pw[j] // 2 - x, py[j] + ph[j] // 2 - y) for j in held]):
-            frames[y:y + h, x:x + w][own] = 255
-    return frames
-
-
-def _in_a_hole(ink: np.ndarray, points: list[tuple[int, int]]) -> bool:
-    """Whether any of the points (x, y in the crop) lies in a hole of the ink, walled off from outside."""
-    ground = np.pad(~ink, 1, constant_values=True).astype(np.uint8)
-    _, labels = cv2.connectedComponents(ground, connectivity=4)
-    return any(labels[y + 1, x + 1] not in (0, labels[0, 0]) for x, y in points)
 
 
 def _solid(flat: np.ndarray, box: Box) -> bool:

@@ -153,12 +153,14 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
             cv2.line(ground, (0, at), (639, at), (170, 150, 140), 2)
         return finish(cv2.GaussianBlur(under_ink(alpha, ground), (0, 0), 0.8), rng), truth
 
-    def form(rng):  # one digit per box of a printed form
+    def form(rng, touching=False):  # one digit per box of a printed form
         _, alpha, truth = write(rng, images, labels, height=(50, 70), spacing=1.4)
         rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
         size = rows.max() - rows.min()
         pitch = (cols.max() - cols.min() + 0.4 * size) / len(truth)
-        left, top, bottom = cols.min() - 0.2 * size, int(rows.min()) - 12, int(rows.max()) + 12
+        # Written to fill the boxes, the tallest digits run into the top and bottom walls.
+        margin = int(rng.integers(-4, 1)) if touching else 12
+        left, top, bottom = cols.min() - 0.2 * size, int(rows.min()) - margin, int(rows.max()) + margin
         ground, width = np.ones((480, 640, 3), np.float32) * PAPER, int(rng.integers(1, 3))
         for y in (top, bottom):
             cv2.line(ground, (int(left), y), (int(left + len(truth) * pitch), y), (120, 120, 120), width)
@@ -192,6 +194,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "held up close": plain(height=(360, 440), count=(1, 2)),
         "in cells": plain(cells=True, height=(60, 80)),
         "form boxes": form,  # sharing their walls
+        "form, touching": lambda rng: form(rng, touching=True),
         "boxes apart": plain(boxes=True, spacing=1.45, height=(55, 75)),
         "squared paper": squared,
         "underlined": plain(underline=True, height=(60, 80)),
@@ -301,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-text-lines", action="store_true",
                         help="keep blobs in lines of text, as before that rule (for comparison)")
     parser.add_argument("--crops-whole", action="store_true",
-                        help="read a photo crop of one digit whole, as `predict --mode single` did before (for comparison)")
+                        help="read a photo crop of one digit whole, as `predict --mode single` did before "
+                             "(for comparison)")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect

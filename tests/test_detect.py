@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import detect, reading, textlines
+from digitcam.edge import boxes, detect, reading, textlines
 from digitcam.edge.page import light_ink, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
@@ -586,6 +586,33 @@ def test_the_boxes_and_grids_digits_are_written_in_are_not_read(small_mnist, rec
     if condition == "squared paper":  # grid lines as thick as a blurred photo makes them were kept, as strokes
         monkeypatch.setattr(detect, "LINE_THICKNESS", 3)
     else:
-        monkeypatch.setattr(detect, "_frames", lambda mask, min_height: np.zeros_like(mask))
+        monkeypatch.setattr(boxes, "box_ink", lambda mask, min_height: np.zeros_like(mask))
     without = exact(pages, recognizer)
     assert default >= 5 and without <= default - 3, f"{default} of 6 read, {without} without the rule"
+
+
+def test_digits_touching_the_walls_of_printed_boxes_are_read(small_mnist, recognizer, monkeypatch):
+    """Written to fill a form's boxes, digits run into the walls and are one blob with them: only
+    the straight walls go. Told by a digit apart in a hole alone, the whole row went, digits too,
+    or (no digit apart) none of it, and the walls read as 1s."""
+    pages = stress_pages(small_mnist, "form, touching", seed=6, count=6)
+    default = exact(pages, recognizer)
+    monkeypatch.setattr(boxes, "_straight_walls", lambda own: None)
+    without = exact(pages, recognizer)
+    assert default >= 5 and without <= default - 3, f"{default} of 6 read, {without} by holes alone"
+
+
+def test_straight_walls_are_found_on_printed_boxes_only():
+    """Four thin straight sides make a printed box; a hand's wobbly box, a 0 and a thick pen's
+    rounded square do not."""
+    box = np.zeros((60, 150), bool)
+    box[:3], box[-3:], box[:, :3], box[:, -3:], box[:, 73:76] = True, True, True, True, True
+    walls = boxes._straight_walls(box)
+    assert walls is not None and walls[box].mean() > 0.95
+    wobbly = np.zeros((60, 150), np.uint8)
+    points = np.array([[2, 2], [40, 12], [90, 1], [147, 10], [136, 30], [147, 57], [70, 46], [3, 57], [14, 30]])
+    cv2.polylines(wobbly, [points], True, 1, 2)
+    zero = cv2.ellipse(np.zeros((60, 45), np.uint8), (22, 30), (18, 27), 0, 0, 360, 1, 4)
+    square = cv2.rectangle(np.zeros((60, 60), np.uint8), (6, 6), (53, 53), 1, 12)
+    for shape in (wobbly, zero, square):
+        assert boxes._straight_walls(shape.astype(bool)) is None

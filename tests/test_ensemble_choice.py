@@ -31,3 +31,13 @@ def test_summary_names_the_choice_and_the_spread_of_test_scores():
     rows = [("a+b", 0.998, 0.01, 0.9970), ("a+c", 0.997, 0.01, 0.9980), ("b+c", 0.996, 0.02, 0.9960)]
     assert summary(rows) == ("3 ranked; chosen on validation: a+b (validation 99.80 %, test 99.70 %); "
                              "test of all: best 99.80 %, mean 99.70 %")
+
+
+def test_test_time_views_move_the_digit_as_named():
+    from scripts.test_time_views import moved
+
+    image = np.zeros((1, 28, 28), np.uint8)
+    image[0, 10:18, 12:16] = 255
+    assert np.array_equal(moved(image, 1, 0, 0.0, 1.0)[0], np.roll(image[0], 1, axis=1))
+    assert np.array_equal(moved(image, 0, -1, 0.0, 1.0)[0], np.roll(image[0], -1, axis=0))
+    assert moved(image, 0, 0, 8.0, 1.0)[0].sum() > 0 and not np.array_equal(moved(image, 0, 0, 8.0, 1.0), image)

@@ -22,6 +22,7 @@ WALL_SPAN, WALL_SLANT = 0.8, 0.03
 WALL_THICKNESS = 5  # px: the thickest a printed wall shows in the ink mask
 WALL_GAP = 15
 BOX_ASPECT = 0.6  # w / h: the narrowest a box is
+BOX_ROW_SHARE = 0.4  # of the frame's height: the tallest a printed box (or row of them) is
 
 
 def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
@@ -50,7 +51,8 @@ def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
     for i in np.nonzero(candidates)[0]:
         x, y, w, h = stats[i, :4]
         own = labels[y:y + h, x:x + w] == i
-        walls = _straight_walls(own)
+        # A row of boxes is a line of writing high; taller outlines (a grid) hold no printed box.
+        walls = _straight_walls(own) if h <= BOX_ROW_SHARE * len(mask) else None
         if walls is not None:
             # A box out of line with the rest keeps what walls of it were found.
             kept = _digits_left(own & ~walls, lambda x0, y0, piece: a_box(
@@ -98,14 +100,21 @@ def _straight_walls(own: np.ndarray) -> np.ndarray | None:
     h, w = own.shape
     if w < BOX_ASPECT * h:
         return None  # a 1 or a 7: straight, but no box
+    # Cheap first: ink across nearly all of each quarter along the four sides.
+    if not (own[:h // 4].any(axis=0).mean() >= WALL_SPAN and own[h - h // 4:].any(axis=0).mean() >= WALL_SPAN
+            and own[:, :w // 4].any(axis=1).mean() >= WALL_SPAN and own[:, w - w // 4:].any(axis=1).mean() >= WALL_SPAN):
+        return None
     # A margin of paper: OpenCV's morphology takes what lies beyond the edge as ink.
     pad = max(WALL_GAP, h)
     ink = np.pad(own, pad).astype(np.uint8)
     # The bottom of a digit may run along the bottom wall for as long as a box is wide.
     across = _straight(ink, int(WALL_SPAN * w), horizontal=True, gap=h)[pad:-pad, pad:-pad]
-    # Rows the walls run along are mostly wall; a digit's stroke near a wall only joins it in places.
-    rows = np.nonzero(across.sum(axis=1) >= WALL_SPAN * w / 2)[0]
-    across[~np.isin(np.arange(h), np.concatenate([rows - 1, rows, rows + 1]))] = 0
+    # The rows a wall runs along (a few, when the photo is askew) are mostly wall; a digit's
+    # stroke near a wall only joins it in places.
+    slant = int(WALL_SLANT * w) + 1
+    band = cv2.dilate(across, np.ones((2 * slant + 1, 1), np.uint8))
+    rows = np.nonzero(band.sum(axis=1) >= WALL_SPAN * w / 2)[0]
+    across[~np.isin(np.arange(h), rows)] = 0
     top, bottom = rows[rows < h // 4], rows[rows >= h - h // 4]
     if not len(top) or not len(bottom):
         return None
@@ -113,7 +122,7 @@ def _straight_walls(own: np.ndarray) -> np.ndarray | None:
     inner = int(bottom[0]) - int(top[-1])
     down = _straight(ink, int(WALL_SPAN * inner), horizontal=False)[pad:-pad, pad:-pad]
     count, labels, stats, _ = cv2.connectedComponentsWithStats(down, connectivity=8)
-    reach = WALL_THICKNESS + 3
+    reach = WALL_THICKNESS + 3 + slant
     sides = [i for i in range(1, count) if stats[i, 1] <= top[-1] + reach
              and stats[i, 1] + stats[i, 3] >= bottom[0] - reach]
     lefts = [stats[i, 0] for i in sides]
@@ -126,9 +135,8 @@ def _straight_walls(own: np.ndarray) -> np.ndarray | None:
 def _straight(ink: np.ndarray, length: int, horizontal: bool, gap: int = WALL_GAP) -> np.ndarray:
     """The thin ink on straight lines at least `length` long. Where a digit crosses the line or
     runs along it, the ink is thick across it; such gaps up to `gap` are bridged. A photo's
-    slant is allowed for by growing the ink across the line by WALL_SLANT of its length, at most
-    a wall's thickness: an arc (a 0's top) strays further, and so do the tops of boxes drawn
-    one by one beside each other."""
+    slant is allowed for by growing the ink across the line by WALL_SLANT of its length: an arc
+    (a 0's top) strays further."""
     along, across = (1, 0) if horizontal else (0, 1)
 
     def kernel(size_along: int, size_across: int) -> np.ndarray:
@@ -138,7 +146,7 @@ def _straight(ink: np.ndarray, length: int, horizontal: bool, gap: int = WALL_GA
 
     thin = ink & (1 - cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel(1, WALL_THICKNESS + 1)))
     bridged = cv2.morphologyEx(thin, cv2.MORPH_CLOSE, kernel(gap, 1))
-    grown = cv2.dilate(bridged, kernel(1, 2 * min(int(WALL_SLANT * length), WALL_THICKNESS) + 1))
+    grown = cv2.dilate(bridged, kernel(1, 2 * int(WALL_SLANT * length) + 1))
     return cv2.morphologyEx(grown, cv2.MORPH_OPEN, kernel(max(3, length), 1)) & thin
 
 

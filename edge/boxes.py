@@ -44,7 +44,7 @@ def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
         held = np.nonzero((px > x) & (py > y) & (px + pw < x + w) & (py + ph < y + h) & (ph * 3 >= h))[0]
         return bool(len(held)) and _in_a_hole(own, [(px[j] + pw[j] // 2 - x, py[j] + ph[j] // 2 - y) for j in held])
 
-    frames = np.zeros_like(mask)
+    box = np.zeros_like(mask)
     # Digits touching the walls of printed boxes add their ink to the outline's.
     candidates = (pw >= min_height) & (ph >= min_height) & (area <= WALLED_INK * pw * ph)
     candidates[0] = False  # the ground
@@ -57,10 +57,10 @@ def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
             # A box out of line with the rest keeps what walls of it were found.
             kept = _digits_left(own & ~walls, lambda x0, y0, piece: a_box(
                 x + x0, y + y0, piece | walls[y0:y0 + piece.shape[0], x0:x0 + piece.shape[1]]))
-            frames[y:y + h, x:x + w][own & ~kept] = 255
+            box[y:y + h, x:x + w][own & ~kept] = 255
         elif a_box(x, y, own):
-            frames[y:y + h, x:x + w][own] = 255
-    return frames
+            box[y:y + h, x:x + w][own] = 255
+    return box
 
 
 def _digits_left(left: np.ndarray, a_box: Callable[[int, int, np.ndarray], bool]) -> np.ndarray:
@@ -101,8 +101,9 @@ def _straight_walls(own: np.ndarray) -> np.ndarray | None:
     if w < BOX_ASPECT * h:
         return None  # a 1 or a 7: straight, but no box
     # Cheap first: ink across nearly all of each quarter along the four sides.
-    if not (own[:h // 4].any(axis=0).mean() >= WALL_SPAN and own[h - h // 4:].any(axis=0).mean() >= WALL_SPAN
-            and own[:, :w // 4].any(axis=1).mean() >= WALL_SPAN and own[:, w - w // 4:].any(axis=1).mean() >= WALL_SPAN):
+    quarters = (own[:h // 4].any(axis=0), own[h - h // 4:].any(axis=0),
+                own[:, :w // 4].any(axis=1), own[:, w - w // 4:].any(axis=1))
+    if min(float(quarter.mean()) for quarter in quarters) < WALL_SPAN:
         return None
     # A margin of paper: OpenCV's morphology takes what lies beyond the edge as ink.
     pad = max(WALL_GAP, h)

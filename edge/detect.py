@@ -41,6 +41,7 @@ class DetectConfig:
     border_margin: int = 2
     closer_look: bool = True      # look again, at the frame's own resolution, at small digits in large frames
     text_lines: bool = True       # leave out blobs in lines of text
+    rules: bool = True            # take out long straight thin lines (rules, grid); a drawing has none
     zoom: float = 1.0             # how much closer than the work scale this look is (closer.py)
 
 
@@ -125,7 +126,8 @@ def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = 
     wide = cv2.resize(wide, (w, h), interpolation=cv2.INTER_LINEAR)
     mask |= cv2.compare(flat, cv2.subtract(wide, config.offset), cv2.CMP_LT)
     mask = cv2.subtract(mask, boxes.box_ink(mask, _min_height(config, h)))
-    mask = cv2.subtract(mask, _lines(mask, config.zoom))
+    if config.rules:
+        mask = cv2.subtract(mask, _lines(mask, config.zoom))
     mask &= paper_mask(gray, color)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))

@@ -9,6 +9,9 @@ ink is found as on a page and the largest blob is the digit.
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -20,6 +23,7 @@ from digitcam.edge.preprocess import light_on_dark, to_gray
 SINGLE_DIGIT_SIDE = 200  # px: a still picture no larger is a crop of one digit, a larger one a page
 # Of the border's pixels, the share at exactly its median level for a computer-made ground.
 FLAT_BORDER = 0.9
+INK_STEP = 40  # grey levels from a drawing's ground: its ink, not the edge of a smoothed line
 # A photo of one digit is looked at with its longer side this long, up or down. The digit fills
 # much of it, and at the full work height its strokes (up to a tenth of its height, and wider
 # blurred) would come near the width of the page's light estimate and be divided out as shadow.
@@ -35,11 +39,15 @@ def computer_made(gray: np.ndarray) -> bool:
     """Whether the ground is one exact grey level: no camera or scanner noise on it."""
     if gray.size == 0:
         return True
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    border = _border(gray)
     return float(np.mean(border == np.median(border))) >= FLAT_BORDER
 
 
-def photo_digit(image: np.ndarray) -> list[Detection]:
+def _border(gray: np.ndarray) -> np.ndarray:
+    return np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+
+
+def photo_digit(image: np.ndarray, config: detect.DetectConfig = detect.ONE_DIGIT_PHOTO) -> list[Detection]:
     """The largest digit-shaped blob in a photo of one digit (none found: an empty list), its box
     in the photo's pixels.
 
@@ -51,7 +59,7 @@ def photo_digit(image: np.ndarray) -> list[Detection]:
     look = cv2.resize(image, None, fx=scale, fy=scale,
                       interpolation=cv2.INTER_LINEAR if scale > 1 else cv2.INTER_AREA) if scale != 1 else image
     whole = (0, 0, look.shape[1], look.shape[0])
-    found = detect.largest(detect.find_digits(look, detect.ONE_DIGIT_PHOTO, roi=whole))
+    found = detect.largest(detect.find_digits(look, config, roi=whole))
     if not found or scale == 1.0:
         return found
     x, y, bw, bh = found[0].box
@@ -72,15 +80,53 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
 
     "single": the picture is one digit. "multi": digits on a page. "auto": a picture up to
     SINGLE_DIGIT_SIDE is one digit; a larger one is a page, unless one blob fills over half of
-    its height (a photo of one big digit, which page rules reject when it touches the edges or
-    read in pieces); with none found it is one digit after all.
+    its height with nothing beside it (a photo of one big digit, which page rules reject when it
+    touches the edges or read in pieces); with none found it is one digit after all.
     """
     if mode == "single" or (mode == "auto" and max(image.shape[:2]) <= SINGLE_DIGIT_SIDE):
         return one_digit(image)
-    found = detect.find_digits(image)
+    gray = to_gray(image)
+    drawn = computer_made(gray)
+    # A drawing has no ruled lines, while a 1 drawn with a line tool or a thin pen is as long,
+    # straight and thin as one.
+    page = detect.DetectConfig(rules=not drawn)
+    found = detect.find_digits(thickened(image, gray, WORK_HEIGHT) if drawn else image, page)
     if mode == "multi":
         return found
-    whole = photo_digit(image)
-    if whole and (not found or whole[0].box[3] > 0.5 * image.shape[0]):
+    whole = photo_digit(thickened(image, gray, LOOK_SIDE) if drawn else image,
+                        replace(detect.ONE_DIGIT_PHOTO, rules=page.rules))
+    if not whole:
+        return found or [whole_image(image)]
+    if not found:
         return whole
-    return found or [whole_image(image)]
+    if whole[0].box[3] <= 0.5 * image.shape[0]:
+        return found
+    apart = [d for d in found if not _centre_in(d.box, whole[0].box)]
+    if len(apart) == len(found):  # the big digit, left out by the page's rules (at an edge, say)
+        return detect.reading_order(found + whole)
+    # Nothing else: one big digit, read whole rather than in pieces. Digits beside it: a number
+    # written large, read as the page reads it.
+    return found if apart else whole
+
+
+def _centre_in(box: detect.Box, outer: detect.Box) -> bool:
+    x, y, w, h = box
+    ox, oy, ow, oh = outer
+    return ox <= x + w / 2 <= ox + ow and oy <= y + h / 2 <= oy + oh
+
+
+def thickened(image: np.ndarray, gray: np.ndarray, side: int) -> np.ndarray:
+    """A drawing with its ink grown by what one pixel becomes when it is reduced to `side`.
+
+    Reduced by area, a one-pixel pencil line in a large drawing fades to a faint grey that no
+    longer reads as ink; grown first, it stays a line one pixel wide.
+    """
+    grow = math.ceil(max(gray.shape) / side)
+    if grow < 2:
+        return image
+    ground = float(np.median(_border(gray)))
+    ink = gray[np.abs(gray.astype(np.int16) - ground) > INK_STEP]
+    if ink.size == 0:
+        return image
+    spread = cv2.erode if float(ink.mean()) < ground else cv2.dilate  # dark ink, or light
+    return spread(image, np.ones((grow, grow), np.uint8))

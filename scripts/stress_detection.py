@@ -13,7 +13,7 @@ around one digit (as `digitcam predict` gets them) were read right, per light. N
 MNIST test set.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
-        [--condition NAME] [--no-cut] [--no-closer-look] [--no-text-lines] [--crops-whole]
+        [--condition NAME | --pictures] [--no-cut] [--no-closer-look] [--no-text-lines] [--crops-whole]
 """
 
 from __future__ import annotations
@@ -235,10 +235,13 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
 
 
 
-def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light: str) -> Page:
-    """A photo cropped around one handwritten digit, as a user would crop it: a margin of 5-40 %,
-    40-600 px on its longer side, with paper grain, and the light given by `light`."""
-    page, alpha, truth = write(rng, images, labels, count=(1, 2), height=(80, 200),
+def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light: str,
+         count: tuple[int, int] = (1, 2), sides: tuple[int, int] = (40, 601),
+         size: tuple[int, int] = (640, 480)) -> Page:
+    """A photo cropped around one handwritten digit (or `count` digits in a row), as a user would
+    crop it: a margin of 5-40 %, `sides` px on its longer side, with paper grain, and the light
+    given by `light`."""
+    page, alpha, truth = write(rng, images, labels, count=count, height=(80, 200), size=size,
                                ink=PAPER - 75 if light == "pencil" else INK)
     rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
     size = rows.max() - rows.min()
@@ -253,7 +256,7 @@ def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light
         page = page * np.where(dark, 0.55, 1.0)[None, :, None]
     elif light == "dim":
         page = page * 0.35
-    side = int(rng.integers(40, 601))
+    side = int(rng.integers(*sides))
     scale = side / max(h, w)
     page = cv2.resize(page, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
     photo = finish(cv2.GaussianBlur(page, (0, 0), 0.8), rng, noise=8.0 if light == "dim" else 4.0)
@@ -263,6 +266,59 @@ def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light
 
 
 CROP_LIGHTS = ("even", "pencil", "light falls off", "shadow edge", "dim", "jpeg 30")
+# A number's crop is larger than a crop of one digit (`digitcam predict` reads any picture up
+# to 200 px as one digit).
+NUMBER_CROP = {"count": (2, 6), "sides": (250, 1201), "size": (1400, 480)}
+
+
+def skeleton(mask: np.ndarray) -> np.ndarray:
+    """Zhang-Suen thinning of a binary mask to lines one pixel wide: a digit's path, to redraw
+    it with another pen."""
+    img = (mask > 0).astype(np.uint8)
+    while True:
+        changed = False
+        for step in (0, 1):
+            p = np.pad(img, 1)
+            n = [p[:-2, 1:-1], p[:-2, 2:], p[1:-1, 2:], p[2:, 2:], p[2:, 1:-1], p[2:, :-2], p[1:-1, :-2], p[:-2, :-2]]
+            neighbours = sum(q.astype(np.int8) for q in n)
+            turns = sum(((n[i] == 0) & (n[(i + 1) % 8] == 1)).astype(np.int8) for i in range(8))
+            north, east, south, west = n[0], n[2], n[4], n[6]
+            side = (north * east * south == 0) & (east * south * west == 0) if step == 0 else \
+                (north * east * west == 0) & (north * south * west == 0)
+            gone = (img == 1) & (neighbours >= 2) & (neighbours <= 6) & (turns == 1) & side
+            if gone.any():
+                img[gone], changed = 0, True
+        if not changed:
+            return img
+
+
+DRAWING_PENS = ("pencil, 1 px", "brush, 2-4 px", "brush, 5 % of the height", "as in MNIST")
+
+
+def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pen: str) -> Page:
+    """A picture drawn on a computer and saved as PNG: 1-4 MNIST digits redrawn along their
+    path with `pen` (or as they are), dark on a flat light ground or light on a dark one, the
+    picture 250-1600 px on its longer side."""
+    n = int(rng.integers(1, 5))
+    size = min(int(rng.integers(120, 500)), int(1600 / (0.9 * n + 0.6)))
+    pick = rng.integers(0, len(labels), n)
+    light = rng.random() < 0.25
+    ground, ink = (30, 20, 10) if light else (255, 255, 255), (250, 250, 250) if light else (0, 0, 0)
+    w, h = max(250, int(size * (0.9 * n + 0.6))), int(size * rng.uniform(1.3, 2.0))
+    picture = np.full((h, w, 3), ground, np.float32)
+    alpha = np.zeros((h, w), np.float32)
+    for k, index in enumerate(pick):
+        glyph = cv2.resize(images[index], (size, size), interpolation=cv2.INTER_CUBIC)
+        if pen != "as in MNIST":
+            line = skeleton(glyph > 100)
+            width = {"pencil, 1 px": 1, "brush, 2-4 px": int(rng.integers(2, 5))}.get(pen, max(2, size // 20))
+            glyph = cv2.dilate(line * 255, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (width, width))) \
+                if width > 1 else line * 255
+        x, y = int(size * (0.3 + 0.9 * k)), (h - size) // 2
+        part = alpha[y:y + size, x:x + size]
+        part[...] = np.maximum(part, glyph[:part.shape[0], :part.shape[1]] / 255.0)
+    picture = picture * (1 - alpha[..., None]) + np.asarray(ink, np.float32) * alpha[..., None]
+    return np.clip(picture, 0, 255).astype(np.uint8), "".join(str(int(labels[i])) for i in pick)
 
 
 WORDS = "the quick brown fox jumps over a lazy dog, while Alice and Bob write; Total page Chapter.".split()
@@ -306,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crops-whole", action="store_true",
                         help="read a photo crop of one digit whole, as `predict --mode single` did before "
                              "(for comparison)")
+    parser.add_argument("--pictures", action="store_true",
+                        help="only the still pictures: photo crops and drawings, as `digitcam predict` gets them")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect
@@ -314,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     from digitcam.edge.reading import read
     from digitcam.edge.recognizer import DEFAULT_THRESHOLD
     from digitcam.edge.recognizer import Recognizer
-    from digitcam.edge.single import one_digit, whole_image
+    from digitcam.edge.single import find_in_picture, one_digit, whole_image
     from digitcam.train.data import load_test
 
     images, labels = load_test(args.data_dir)
@@ -327,7 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.condition or ()) - set(table)
     if unknown:
         parser.error(f"unknown condition {sorted(unknown)[0]!r}; choose from {', '.join(table)}")
-    table = {name: make for name, make in table.items() if not args.condition or name in args.condition}
+    table = {name: make for name, make in table.items()
+             if not args.pictures and (not args.condition or name in args.condition)}
     for name, make in table.items():
         rng = np.random.default_rng(args.seed)
         exact = 0
@@ -340,9 +399,10 @@ def main(argv: list[str] | None = None) -> int:
             exact += got == truth
         total += exact
         print(f"{name:18s} {exact:>14d} / {args.pages}")
-    print(f"{'all':18s} {total:>14d} / {args.pages * len(table)}")
+    if table:
+        print(f"{'all':18s} {total:>14d} / {args.pages * len(table)}")
     if not args.condition:
-        for name, frame in (("print, no digits", printed_page), ("print up close", print_up_close)):
+        for name, frame in (() if args.pictures else (("print, no digits", printed_page), ("print up close", print_up_close))):
             rng = np.random.default_rng(args.seed)
             # Anything read on a page of print is wrong; "sure" ones show as digits, not "?".
             results = [read(detect.find_digits(frame(rng), config), recognizer) for _ in range(args.pages)]
@@ -357,6 +417,16 @@ def main(argv: list[str] | None = None) -> int:
             right = sum("".join(str(p.digit) for _, p in read(locate(image), recognizer).items) == truth
                         for image, truth in crops)
             print(f"  {light:18s} {right:>14d} / {args.pages}")
+        for title, make, kinds in (("photo crop, a number", lambda r, k: crop(r, images, labels, k, **NUMBER_CROP),
+                                    CROP_LIGHTS),
+                                   ("drawing", lambda r, k: drawing(r, images, labels, k), DRAWING_PENS)):
+            print(f"{title:22s} {'read right':>16s}")
+            for kind in kinds:
+                rng = np.random.default_rng(args.seed)
+                pictures = [make(rng, kind) for _ in range(args.pages)]
+                right = sum("".join(str(p.digit) for _, p in read(find_in_picture(image), recognizer).items) == truth
+                            for image, truth in pictures)
+                print(f"  {kind:24s} {right:>8d} / {args.pages}")
     return 0
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from digitcam.edge.canvas import BRUSH_SHARE, Canvas, CanvasController
 from digitcam.edge.overlay import SURE
+from tests.strokes import DIGIT_STROKES
 
 
 class Clock:
@@ -162,28 +163,6 @@ def test_canvas_loop_notifies_and_quits(controller, tmp_path):
             pass
     assert messages[0].startswith("READY=1") and "WATCHDOG=1" in messages and messages[-1] == "STOPPING=1"
     assert window.shown == 4 and controller.quit
-
-
-def _loop(cx: float, cy: float, rx: float, ry: float, start: float = 0.0, turn: float = 1.0, n: int = 24):
-    return [(cx + rx * np.cos(start + 2 * np.pi * turn * k / n), cy + ry * np.sin(start + 2 * np.pi * turn * k / n))
-            for k in range(n + 1)]
-
-
-# Digits as a hand draws them with a mouse, in a box 0.6 wide and 1 high: strokes of (x, y) points.
-DIGIT_STROKES = {
-    0: [_loop(0.3, 0.5, 0.27, 0.48)],
-    1: [[(0.32, 0.0), (0.3, 1.0)]],
-    2: [[(0.03, 0.25), (0.15, 0.05), (0.35, 0.0), (0.52, 0.1), (0.55, 0.3), (0.45, 0.5), (0.03, 1.0), (0.6, 1.0)]],
-    3: [[(0.05, 0.08), (0.3, 0.0), (0.52, 0.1), (0.5, 0.35), (0.25, 0.48), (0.52, 0.6), (0.55, 0.85), (0.3, 1.0),
-         (0.03, 0.92)]],
-    4: [[(0.45, 0.0), (0.02, 0.65), (0.6, 0.65)], [(0.45, 0.0), (0.45, 1.0)]],
-    5: [[(0.55, 0.0), (0.1, 0.0), (0.05, 0.45), (0.35, 0.4), (0.55, 0.6), (0.52, 0.88), (0.3, 1.0), (0.03, 0.92)]],
-    6: [[(0.5, 0.05), (0.25, 0.1), (0.08, 0.45), (0.05, 0.75), (0.25, 1.0), (0.5, 0.9), (0.52, 0.65), (0.3, 0.52),
-         (0.08, 0.65)]],
-    7: [[(0.02, 0.0), (0.6, 0.0), (0.2, 1.0)]],
-    8: [[(0.3 + 0.25 * np.sin(2 * t), 0.5 - 0.5 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 33)]],
-    9: [_loop(0.3, 0.27, 0.26, 0.26, start=0.0, turn=1.0) + [(0.54, 1.0)]],
-}
 
 
 def draw_digit(ctl, digit: int, left: int, top: int, height: int) -> None:

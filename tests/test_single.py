@@ -8,8 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import single
+from digitcam.edge import detect, single
+from digitcam.edge.page import WORK_HEIGHT
 from digitcam.edge.reading import read
+from tests.strokes import drawing
 
 CROPS = 12
 
@@ -99,3 +101,27 @@ def test_run_reads_a_folder_of_pictures_of_one_digit_as_predict_does(cli, small_
     assert result.status == 0, result.stderr
     numbers = [json.loads(line)["number"] for line in result.stdout.splitlines()]
     assert numbers == [str(label) for label in labels]
+
+
+@pytest.mark.parametrize("pen, smooth", [(1, False), (2, True), (14, True)])
+def test_a_drawing_is_read_whatever_the_pen_even_a_one_pixel_pencil(recognizer, pen, smooth):
+    """A paint program's picture, larger than the detector's work height: a pencil's one-pixel
+    lines must not fade away when it is reduced, nor a 1 or a 4's stem be taken for a rule."""
+    picture = drawing("1479", 400, pen, smooth=smooth)
+    assert picture.shape[0] > WORK_HEIGHT and single.computer_made(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
+    assert read(single.find_in_picture(picture), recognizer).number(0.0) == "1479"
+
+
+def test_taken_as_a_photo_a_drawings_thin_straight_lines_are_rules():
+    picture = drawing("1", 400, 2)
+    assert len(detect.find_digits(picture)) != 1  # the 1, taken out as a rule, or what is left of it
+    (found,) = single.find_in_picture(picture)
+    assert found.box[3] > 300
+
+
+def test_a_number_that_fills_the_picture_is_read_digit_by_digit_and_one_big_digit_whole(recognizer):
+    number = drawing("4553", 300, 12, margin=0.1)
+    assert 300 > 0.5 * number.shape[0]  # each digit fills over half the height
+    assert read(single.find_in_picture(number), recognizer).number(0.0) == "4553"
+    (one,) = single.find_in_picture(drawing("8", 300, 12, margin=0.1))
+    assert one.box[3] > 280

@@ -21,9 +21,14 @@ from digitcam.edge.page import WORK_HEIGHT
 from digitcam.edge.preprocess import light_on_dark, to_gray
 
 SINGLE_DIGIT_SIDE = 200  # px: a still picture no larger is a crop of one digit, a larger one a page
+# A small picture this much wider than tall may hold a number: a crop of one digit, with margins
+# a fifth of its height on each side, is rarely wider than this.
+NUMBER_ASPECT = 1.4
+SMALLEST_DIGIT = 8  # px in a small picture: noise specks are smaller, and MNIST's digits are 20
 # Of the border's pixels, the share at exactly its median level for a computer-made ground.
 FLAT_BORDER = 0.9
 INK_STEP = 40  # grey levels from a drawing's ground: its ink, not the edge of a smoothed line
+INK_WIDTH = 2  # px: the thinnest line a page's ink mask keeps
 # A photo of one digit is looked at with its longer side this long, up or down. The digit fills
 # much of it, and at the full work height its strokes (up to a tenth of its height, and wider
 # blurred) would come near the width of the page's light estimate and be divided out as shadow.
@@ -79,21 +84,36 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     """The digits of a still picture (a file, not a video frame), by `digitcam predict`'s `--mode`.
 
     "single": the picture is one digit. "multi": digits on a page. "auto": a picture up to
-    SINGLE_DIGIT_SIDE is one digit; a larger one is a page, unless one blob fills over half of
-    its height with nothing beside it (a photo of one big digit, which page rules reject when it
-    touches the edges or read in pieces); with none found it is one digit after all.
+    SINGLE_DIGIT_SIDE is one digit, unless it is wide enough for a number and two digits or more
+    are found on it; a larger one is a page, unless one blob fills over half of its height with
+    nothing beside it (a photo of one big digit, which page rules reject when it touches the
+    edges or read in pieces); with none found it is one digit after all.
     """
-    if mode == "single" or (mode == "auto" and max(image.shape[:2]) <= SINGLE_DIGIT_SIDE):
+    h, w = image.shape[:2]
+    small = max(h, w) <= SINGLE_DIGIT_SIDE
+    if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h):
         return one_digit(image)
+    if not small:
+        return _on_a_page(image, mode)
+    # Looked at larger: the page's sizes (its smallest digit, its threshold neighbourhood) are
+    # for a frame of known height.
+    scale = LOOK_SIDE / h
+    look = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    found = [_scaled(d, 1 / scale) for d in _on_a_page(look, mode)]
+    found = [d for d in found if d.box[3] >= SMALLEST_DIGIT]  # specks of noise, blown up
+    return found if mode == "multi" or len(found) > 1 else one_digit(image)
+
+
+def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
     gray = to_gray(image)
     drawn = computer_made(gray)
     # A drawing has no ruled lines, while a 1 drawn with a line tool or a thin pen is as long,
     # straight and thin as one.
     page = detect.DetectConfig(rules=not drawn)
-    found = detect.find_digits(thickened(image, gray, WORK_HEIGHT) if drawn else image, page)
+    found = detect.find_digits(thickened(image, gray, gray.shape[0] / WORK_HEIGHT) if drawn else image, page)
     if mode == "multi":
         return found
-    whole = photo_digit(thickened(image, gray, LOOK_SIDE) if drawn else image,
+    whole = photo_digit(thickened(image, gray, max(gray.shape) / LOOK_SIDE) if drawn else image,
                         replace(detect.ONE_DIGIT_PHOTO, rules=page.rules))
     if not whole:
         return found or [whole_image(image)]
@@ -109,21 +129,26 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     return found if apart else whole
 
 
+def _scaled(found: Detection, factor: float) -> Detection:
+    x, y, w, h = found.box
+    box = (int(x * factor), int(y * factor), max(1, round(w * factor)), max(1, round(h * factor)))
+    return replace(found, box=box, splits=[[_scaled(piece, factor) for piece in option] for option in found.splits])
+
+
 def _centre_in(box: detect.Box, outer: detect.Box) -> bool:
     x, y, w, h = box
     ox, oy, ow, oh = outer
     return ox <= x + w / 2 <= ox + ow and oy <= y + h / 2 <= oy + oh
 
 
-def thickened(image: np.ndarray, gray: np.ndarray, side: int) -> np.ndarray:
-    """A drawing with its ink grown by what one pixel becomes when it is reduced to `side`.
+def thickened(image: np.ndarray, gray: np.ndarray, reduction: float) -> np.ndarray:
+    """A drawing with its ink grown to what two pixels become when it is reduced `reduction` times.
 
-    Reduced by area, a one-pixel pencil line in a large drawing fades to a faint grey that no
-    longer reads as ink; grown first, it stays a line one pixel wide.
+    A page's ink mask takes out lines under two pixels wide (specks and grain), and reduced by
+    area, a one-pixel pencil line in a large drawing fades to a faint grey that no longer reads
+    as ink; grown first, it stays a line two pixels wide.
     """
-    grow = math.ceil(max(gray.shape) / side)
-    if grow < 2:
-        return image
+    grow = math.ceil(INK_WIDTH * max(1.0, reduction))
     ground = float(np.median(_border(gray)))
     ink = gray[np.abs(gray.astype(np.int16) - ground) > INK_STEP]
     if ink.size == 0:

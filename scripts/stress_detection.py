@@ -266,9 +266,9 @@ def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light
 
 
 CROP_LIGHTS = ("even", "pencil", "light falls off", "shadow edge", "dim", "jpeg 30")
-# A number's crop is larger than a crop of one digit (`digitcam predict` reads any picture up
-# to 200 px as one digit).
-NUMBER_CROP = {"count": (2, 6), "sides": (250, 1201), "size": (1400, 480)}
+# A number's crop, small (as wide as a crop of one digit, `digitcam predict`'s limit for one is
+# 200 px) or large.
+NUMBER_CROP = {"count": (2, 6), "sides": (100, 1201), "size": (1400, 480)}
 
 
 def skeleton(mask: np.ndarray) -> np.ndarray:

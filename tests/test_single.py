@@ -17,14 +17,18 @@ CROPS = 12
 
 
 def photo_crop(digit: np.ndarray, rng: np.random.Generator, light: str, side: int = 120) -> np.ndarray:
-    """A camera's crop around one dark digit on paper: grain, blur, JPEG, and the given light."""
-    paper = np.full((side, side), 205.0, np.float32)
+    """A camera's crop around one dark digit on paper (or MNIST digits side by side): grain, blur,
+    JPEG, and the given light. `side` is its height."""
+    ink_h = int(side * 0.7)
+    ink = cv2.resize(digit, (ink_h * digit.shape[1] // digit.shape[0], ink_h),
+                     interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255
+    at = (side - ink_h) // 2
+    width = ink.shape[1] + 2 * at
+    paper = np.full((side, width), 205.0, np.float32)
     if light == "gradient":
-        paper += np.linspace(-40, 40, side)[None, :]
+        paper += np.linspace(-40, 40, width)[None, :]
     elif light == "shadow":
-        paper[:, :side // 3] -= 70
-    ink = cv2.resize(digit, (int(side * 0.7),) * 2, interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255
-    at = (side - ink.shape[0]) // 2
+        paper[:, :width // 3] -= 70
     patch = paper[at:at + ink.shape[0], at:at + ink.shape[1]]
     paper[at:at + ink.shape[0], at:at + ink.shape[1]] = patch * (1 - ink) + 40 * ink
     photo = cv2.GaussianBlur(paper, (0, 0), 0.7) + rng.normal(0, 5, paper.shape)
@@ -125,3 +129,16 @@ def test_a_number_that_fills_the_picture_is_read_digit_by_digit_and_one_big_digi
     assert read(single.find_in_picture(number), recognizer).number(0.0) == "4553"
     (one,) = single.find_in_picture(drawing("8", 300, 12, margin=0.1))
     assert one.box[3] > 280
+
+
+@pytest.mark.parametrize("height", [30, 60])
+def test_a_small_photo_of_a_number_is_read_digit_by_digit(recognizer, small_mnist, height):
+    """A crop up to SINGLE_DIGIT_SIDE is one digit unless it is wide enough for a number and one is
+    found on it: looked at larger, its specks of noise blown up are not taken for digits."""
+    rng = np.random.default_rng(8)
+    digits, labels = small_mnist.x_test[40:44], small_mnist.y_test[40:44]
+    photo = photo_crop(np.hstack(list(digits)), rng, "gradient", side=height)
+    assert max(photo.shape) <= single.SINGLE_DIGIT_SIDE
+    result = read(single.find_in_picture(photo), recognizer)
+    assert result.number(0.0) == "".join(map(str, labels))
+    assert all(box[3] <= height for box, _ in result.items)  # boxes in the photo's own pixels

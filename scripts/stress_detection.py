@@ -8,9 +8,9 @@ shadows, a hand at the edge, a wooden desk, light ink on a dark ground, phone ph
 (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled),
 a page scan, a long number, a card number, a row of digits across a page.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
-digits on photos of printed pages (no digits), whole and up close, and how many photos cropped
-around one digit (as `digitcam predict` gets them) were read right, per light. Needs the full
-MNIST test set.
+digits on photos of printed pages (no digits), whole and up close, and how many still pictures
+(as `digitcam predict` gets them) were read right: photos cropped around one digit or a number,
+per light, and drawings saved from a computer, per pen. Needs the full MNIST test set.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
         [--condition NAME | --pictures] [--no-cut] [--no-closer-look] [--no-text-lines] [--crops-whole]

@@ -38,7 +38,7 @@ class DetectConfig:
     offset: int = 20              # how much darker than its surroundings ink must be
     merge_gap: float = 0.3        # gap, as a share of the typical digit height, bridged when merging parts
     merge_aspect: float = 1.1     # a merged box may be at most this much wider than tall
-    border_margin: int = 2
+    border_margin: int = 2         # px: blobs this near the frame's edge are cut off by it (-1: none is)
     closer_look: bool = True      # look again, at the frame's own resolution, at small digits in large frames
     text_lines: bool = True       # leave out blobs in lines of text
     rules: bool = True            # take out long straight thin lines (rules, grid); a drawing has none
@@ -77,6 +77,7 @@ SPLIT_ASPECT = 1.3  # squarer blobs are one digit far more often than two (a fra
 WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model is sure
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
+MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes the blob a dot or a speck
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 # px at half work scale: lines thinner than this are rules; a blurred photo of a grid makes them 2-3.
 LINE_THICKNESS = 4
@@ -285,7 +286,22 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         found.append((x, y, w, h))
         if cut is not None:
             cuts[(x, y, w, h)] = cut
+    found = [box for box in found if not _mark_beside_a_digit(box, found)]
     return found, cuts, mask, flat
+
+
+def _mark_beside_a_digit(box: Box, boxes: list[Box]) -> bool:
+    """Whether `box` is a dot or a speck next to a digit many times its height (a decimal point,
+    a full stop after a number, a stray mark): written digits side by side are of a size."""
+    x, y, w, h = box
+    for bx, by, bw, bh in boxes:
+        if bh < MARK_SHARE * h:
+            continue
+        apart = max(bx - (x + w), x - (bx + bw), 0)
+        above_or_below = max(by - (y + h), y - (by + bh), 0)
+        if apart < bh and above_or_below < bh / 2:
+            return True
+    return False
 
 
 def _solid(flat: np.ndarray, box: Box) -> bool:

@@ -108,8 +108,9 @@ def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
     gray = to_gray(image)
     drawn = computer_made(gray)
     # A drawing has no ruled lines, while a 1 drawn with a line tool or a thin pen is as long,
-    # straight and thin as one.
-    page = detect.DetectConfig(rules=not drawn)
+    # straight and thin as one. A picture's edge is where its owner cropped it, close around the
+    # digits, not a camera's edge cutting them off.
+    page = detect.DetectConfig(rules=not drawn, border_margin=-1)
     found = detect.find_digits(thickened(image, gray, gray.shape[0] / WORK_HEIGHT) if drawn else image, page)
     if mode == "multi":
         return found

@@ -378,7 +378,6 @@ def main(argv: list[str] | None = None) -> int:
     images, labels = load_test(args.data_dir)
     choice = find_model(args.model)
     recognizer = Recognizer(open_backend(choice.path, choice.backend), choice.temperature)
-    print(f"{'condition':18s} {'pages read exactly':>20s}")
     total = 0
     config = detect.DetectConfig(closer_look=not args.no_closer_look, text_lines=not args.no_text_lines)
     table = conditions(images, labels)
@@ -387,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown condition {sorted(unknown)[0]!r}; choose from {', '.join(table)}")
     table = {name: make for name, make in table.items()
              if not args.pictures and (not args.condition or name in args.condition)}
+    if table:
+        print(f"{'condition':18s} {'pages read exactly':>20s}")
     for name, make in table.items():
         rng = np.random.default_rng(args.seed)
         exact = 0

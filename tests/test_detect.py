@@ -227,14 +227,21 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     assert stress_detection.main(["--pages", "2", "--data-dir", str(mnist_dir), "--model", str(shipped_models)]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
     conditions = len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
-    crops = len(stress_detection.CROP_LIGHTS)
-    assert len(rows) == 5 + conditions + crops and rows[conditions + 1].startswith("all")
+    pictures = 2 * len(stress_detection.CROP_LIGHTS) + len(stress_detection.DRAWING_PENS)
+    assert len(rows) == 7 + conditions + pictures and rows[conditions + 1].startswith("all")
     assert rows[conditions + 2].startswith("print, no digits") and rows[conditions + 3].startswith("print up close")
-    assert rows[conditions + 4].startswith("photo crop")
-    crops_read = [int(row.split()[-3]) for row in rows[-crops:]]
-    assert all(row.endswith("/ 2") for row in rows[-crops:]) and sum(crops_read) >= 0.75 * 2 * crops
+    titles = [row for row in rows[conditions + 4:] if not row.startswith("  ")]
+    assert [t.split("  ")[0] for t in titles] == ["photo crop, one digit", "photo crop, a number", "drawing"]
+    read_right = [row for row in rows[conditions + 4:] if row.startswith("  ")]
+    assert len(read_right) == pictures and all(row.endswith("/ 2") for row in read_right)
+    assert sum(int(row.split()[-3]) for row in read_right) >= 0.75 * 2 * pictures
     read, pages = (int(n) for n in rows[conditions + 1].split()[-3::2])
     assert pages == 2 * conditions and read >= 0.75 * pages
+
+    assert stress_detection.main(["--pictures", "--pages", "1", "--data-dir", str(mnist_dir),
+                                  "--model", str(shipped_models)]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert len(rows) == 3 + pictures and rows[0].startswith("photo crop, one digit")
 
 
 def test_printed_text_is_not_read_but_the_handwritten_number_under_it_is(small_mnist, recognizer):
@@ -616,3 +623,17 @@ def test_straight_walls_are_found_on_printed_boxes_only():
     square = cv2.rectangle(np.zeros((60, 60), np.uint8), (6, 6), (53, 53), 1, 12)
     for shape in (wobbly, zero, square):
         assert boxes._straight_walls(shape.astype(bool)) is None
+
+
+def test_a_decimal_point_or_a_speck_beside_big_digits_is_not_a_digit(small_mnist, recognizer):
+    """Digits side by side are of a size: a dot a quarter of their height or less, next to them,
+    is a decimal point, a full stop or a speck."""
+    digits, labels = small_mnist.x_test[:3], small_mnist.y_test[:3]
+    page = _write(digits, 120, gap=1.5)
+    cv2.circle(page, (60 + 120 + 30, 200 + 100), 9, 40, -1)  # a decimal point after the first digit
+    cv2.circle(page, (60 + 2 * 180 + 60, 185), 5, 40, -1)  # a speck above the third
+    boxes_read, number = read(page, recognizer)
+    assert number == "".join(map(str, labels)), boxes_read
+    alone = np.full_like(page, 230)
+    cv2.circle(alone, (320, 240), 9, 40, -1)
+    assert len(detect.find_digits(alone)) == 1  # alone, the same dot is a blob like any other

@@ -142,3 +142,14 @@ def test_a_small_photo_of_a_number_is_read_digit_by_digit(recognizer, small_mnis
     result = read(single.find_in_picture(photo), recognizer)
     assert result.number(0.0) == "".join(map(str, labels))
     assert all(box[3] <= height for box, _ in result.items)  # boxes in the photo's own pixels
+
+
+def test_in_a_tight_crop_a_digit_touching_the_edge_is_read(recognizer, small_mnist):
+    """A camera frame's edge cuts digits off, so a page leaves out what touches it; a picture's
+    edge is where its owner cropped it, close around the digits."""
+    rng = np.random.default_rng(9)
+    digits, labels = small_mnist.x_test[50:53], small_mnist.y_test[50:53]
+    photo = photo_crop(np.hstack(list(digits)), rng, "even", side=300)
+    columns = np.nonzero((cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY) < 120).any(axis=0))[0]
+    tight = photo[:, columns.min() - 30:columns.max() + 1]  # the last digit runs into the edge
+    assert read(single.find_in_picture(tight), recognizer).number(0.0) == "".join(map(str, labels))

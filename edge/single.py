@@ -67,10 +67,9 @@ def photo_digit(image: np.ndarray, config: detect.DetectConfig = detect.ONE_DIGI
     found = detect.largest(detect.find_digits(look, config, roi=whole))
     if not found or scale == 1.0:
         return found
-    x, y, bw, bh = found[0].box
-    box = (int(x / scale), int(y / scale), max(1, round(bw / scale)), max(1, round(bh / scale)))
     # The ink crop stays at the look's scale: preprocessing scales every digit to 20 px anyway.
-    return [Detection(box, found[0].ink)]
+    # One digit: never cut, and read whole however wide.
+    return [Detection(_scaled(found[0], 1 / scale).box, found[0].ink)]
 
 
 def one_digit(image: np.ndarray) -> list[Detection]:

@@ -197,20 +197,20 @@ def test_a_run_that_crashes_leaves_no_half_written_video(tmp_path, recognizer):
 
 
 def test_predict_reads_drawings_however_they_were_saved(cli, small_mnist, tmp_path, shipped_models):
-    """Transparent PNGs (dark or light strokes), a 16-bit grey PNG, and a big white-on-black digit."""
-    digits, labels = small_mnist.x_test[40:44], small_mnist.y_test[40:44]
+    """Transparent PNGs and GIFs (dark or light strokes), a 16-bit grey PNG, and a big white-on-black digit."""
+    digits, labels = small_mnist.x_test[40:46], small_mnist.y_test[40:46]
     files = []
-    for k, (digit, light) in enumerate(zip(digits[:2], (False, True))):
+    for k, (digit, light) in enumerate(zip(digits[:4], (False, True) * 2)):
         strokes = cv2.resize(digit, (280, 280), interpolation=cv2.INTER_CUBIC)
         rgba = np.zeros((280, 280, 4), np.uint8)
         rgba[..., :3] = 255 if light else 0
-        rgba[..., 3] = strokes  # transparent wherever nothing was drawn
-        files.append(tmp_path / f"transparent{k}.png")
+        rgba[..., 3] = strokes if k < 2 else np.where(strokes > 100, 255, 0)  # a GIF's is all or nothing
+        files.append(tmp_path / f"transparent{k}.{'png' if k < 2 else 'gif'}")
         cv2.imwrite(str(files[-1]), rgba)
     files.append(tmp_path / "grey16.png")
-    cv2.imwrite(str(files[-1]), (255 - cv2.resize(digits[2], (200, 200))).astype(np.uint16) * 257)
+    cv2.imwrite(str(files[-1]), (255 - cv2.resize(digits[4], (200, 200))).astype(np.uint16) * 257)
     files.append(tmp_path / "white-on-black.png")
-    cv2.imwrite(str(files[-1]), cv2.resize(digits[3], (300, 300), interpolation=cv2.INTER_CUBIC))
+    cv2.imwrite(str(files[-1]), cv2.resize(digits[5], (300, 300), interpolation=cv2.INTER_CUBIC))
     result = cli("predict", *files, "--json", "--model", shipped_models)
     assert result.status == 0, result.stderr
     read = [[d["digit"] for d in json.loads(line)["digits"]] for line in result.stdout.splitlines()]

@@ -13,12 +13,12 @@ from digitcam.errors import DataError
 
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".bmp", ".tif", ".tiff", ".webp", ".gif", ".pgm", ".ppm"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg"}
 
 
 # Formats that may carry transparency; JPEG never does, and only IMREAD_COLOR applies its EXIF rotation.
-ALPHA_SUFFIXES = {".png", ".webp", ".tif", ".tiff"}
+ALPHA_SUFFIXES = {".png", ".webp", ".tif", ".tiff", ".gif"}
 
 
 def read_image(path: Path) -> np.ndarray | None:

@@ -38,7 +38,7 @@ class DetectConfig:
     offset: int = 20              # how much darker than its surroundings ink must be
     merge_gap: float = 0.3        # gap, as a share of the typical digit height, bridged when merging parts
     merge_aspect: float = 1.1     # a merged box may be at most this much wider than tall
-    border_margin: int = 2         # px: blobs this near the frame's edge are cut off by it (-1: none is)
+    border_margin: int = 2        # px: blobs this near the frame's edge are cut off by it (-1: none is)
     closer_look: bool = True      # look again, at the frame's own resolution, at small digits in large frames
     text_lines: bool = True       # leave out blobs in lines of text
     rules: bool = True            # take out long straight thin lines (rules, grid); a drawing has none

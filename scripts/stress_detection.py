@@ -402,32 +402,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:18s} {exact:>14d} / {args.pages}")
     if table:
         print(f"{'all':18s} {total:>14d} / {args.pages * len(table)}")
-    if not args.condition:
-        for name, frame in (() if args.pictures else (("print, no digits", printed_page), ("print up close", print_up_close))):
+    if args.condition:
+        return 0
+    if not args.pictures:
+        for name, frame in (("print, no digits", printed_page), ("print up close", print_up_close)):
             rng = np.random.default_rng(args.seed)
             # Anything read on a page of print is wrong; "sure" ones show as digits, not "?".
             results = [read(detect.find_digits(frame(rng), config), recognizer) for _ in range(args.pages)]
             boxes = sum(len(r.items) for r in results)
             sure = sum(p.sure(DEFAULT_THRESHOLD) for r in results for _, p in r.items)
             print(f"{name}: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")
-        locate = (lambda image: [whole_image(image)]) if args.crops_whole else one_digit
-        print(f"{'photo crop, one digit':22s} {'read right':>16s}")
-        for light in CROP_LIGHTS:
+    one = (lambda image: [whole_image(image)]) if args.crops_whole else one_digit
+    sections = (
+        ("photo crop, one digit", lambda r, k: crop(r, images, labels, k), CROP_LIGHTS, one),
+        ("photo crop, a number", lambda r, k: crop(r, images, labels, k, **NUMBER_CROP), CROP_LIGHTS, find_in_picture),
+        ("drawing", lambda r, k: drawing(r, images, labels, k), DRAWING_PENS, find_in_picture),
+    )
+    for title, make, kinds, locate in sections:
+        print(f"{title:22s} {'read right':>16s}")
+        for kind in kinds:
             rng = np.random.default_rng(args.seed)
-            crops = [crop(rng, images, labels, light) for _ in range(args.pages)]
+            pictures = [make(rng, kind) for _ in range(args.pages)]
             right = sum("".join(str(p.digit) for _, p in read(locate(image), recognizer).items) == truth
-                        for image, truth in crops)
-            print(f"  {light:18s} {right:>14d} / {args.pages}")
-        for title, make, kinds in (("photo crop, a number", lambda r, k: crop(r, images, labels, k, **NUMBER_CROP),
-                                    CROP_LIGHTS),
-                                   ("drawing", lambda r, k: drawing(r, images, labels, k), DRAWING_PENS)):
-            print(f"{title:22s} {'read right':>16s}")
-            for kind in kinds:
-                rng = np.random.default_rng(args.seed)
-                pictures = [make(rng, kind) for _ in range(args.pages)]
-                right = sum("".join(str(p.digit) for _, p in read(find_in_picture(image), recognizer).items) == truth
-                            for image, truth in pictures)
-                print(f"  {kind:24s} {right:>8d} / {args.pages}")
+                        for image, truth in pictures)
+            print(f"  {kind:24s} {right:>8d} / {args.pages}")
     return 0
 
 

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from digitcam.edge import boxes, closer, textlines
-from digitcam.edge.page import WORK_HEIGHT, flatten, light_ink, paper_mask
+from digitcam.edge.page import WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.touching import split_options, stacked_split
 
@@ -78,6 +78,13 @@ WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
 MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes the blob a dot or a speck
+# Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
+# showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a
+# pen's darkness) is all faint alike and keeps its digits.
+FAINT_SHARE = 0.4
+# x the paper's usual brightness: paper this much brighter is under glare, which washes ink out
+# as faint as that, and keeps it.
+GLARE = 1.06
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 # px at half work scale: lines thinner than this are rules; a blurred photo of a grid makes them 2-3.
 LINE_THICKNESS = 4
@@ -251,13 +258,17 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
           color: np.ndarray | None = None) -> tuple[list[Box], dict[Box, int], np.ndarray, np.ndarray]:
     """Digit boxes for dark ink on a light ground in a work-scale grey image, the rows where
     stacked halves were joined, the ink mask and the flattened image."""
-    flat = flatten(work)
+    light = paper_light(work)
+    flat = flatten(work, light)
     mask = ink_mask(work, config, color, flat)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
     min_part = max(5, config.min_height // 4)
-    parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None] for i in range(1, count)
-             if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
+    kept = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
+    faint = _faint_parts(work, light, labels, stats, kept, _min_height(config, work.shape[0]))
+    if faint:
+        mask[np.isin(labels, faint)] = 0  # nor in any digit's ink crop
+    parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None] for i in kept if i not in faint]
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
     max_height = config.max_height_share * (frame_h if whole_frame else max(frame_h, WORK_HEIGHT))
@@ -288,6 +299,31 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
             cuts[(x, y, w, h)] = cut
     found = [box for box in found if not _mark_beside_a_digit(box, found)]
     return found, cuts, mask, flat
+
+
+def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats: np.ndarray,
+                 parts: list[int], min_height: float) -> set[int]:
+    """The labels among `parts` whose ink is all much fainter than the darkest part tall enough
+    to be a digit: writing showing through the sheet, rubbed-out pencil. A part's darkness is
+    its darkest tenth (a thin stroke's core, not its blurred rim) against the paper's light
+    there, so light and shadow do not change it; paper under glare, brighter than the rest,
+    is left alone. Faint ink touching a digit stays: a stroke drawn lightly is as faint as a ghost."""
+    tall = [i for i in parts if stats[i, cv2.CC_STAT_HEIGHT] >= min_height]
+    if not tall:
+        return set()
+    # Every part's pixels sorted by label, then by brightness: a part's darkest tenth is an index.
+    ink = labels > 0
+    owner, value = labels[ink], work[ink]
+    order = np.lexsort((value, owner))
+    counts = np.bincount(owner, minlength=len(stats))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    chosen = np.asarray(parts)
+    darkest_tenth = value[order][starts[chosen] + counts[chosen] // 10].astype(np.float32)
+    lit = (np.bincount(owner, weights=light[ink], minlength=len(stats))[chosen] / counts[chosen])
+    darkness = dict(zip(parts, 1 - darkest_tenth / np.maximum(lit, 1)))
+    glare = dict(zip(parts, lit > GLARE * float(np.median(light[::4, ::4]))))
+    strongest = max(darkness[i] for i in tall)
+    return {i for i in parts if darkness[i] < FAINT_SHARE * strongest and not glare[i]}
 
 
 def _mark_beside_a_digit(box: Box, boxes: list[Box]) -> bool:

@@ -137,24 +137,34 @@ FLAT_KERNEL = WORK_HEIGHT // 8 + 1  # px at work scale: wider than any pen or ma
 PAPER_LEVEL = 220.0
 
 
-def flatten(gray: np.ndarray) -> np.ndarray:
+def flatten(gray: np.ndarray, light: np.ndarray | None = None) -> np.ndarray:
     """The page with its light divided out: paper at one level in light and shadow, ink kept.
 
-    A grey closing wider than any stroke wipes out the ink but keeps the light, shadow edges
-    included (a closing leaves steps and ramps as they are), so dividing by it leaves only
-    what is darker than the paper around it.
+    `light` is `paper_light(gray)`, when the caller has it already.
     """
     smooth = cv2.GaussianBlur(gray, (5, 5), 0)  # sensor noise and paper grain
-    # The light is found at half size (4x cheaper) and brought back; a closing is never darker
-    # than what it closes, so neither is the light.
+    light = _light(smooth) if light is None else light
+    flat = smooth.astype(np.float32) * (PAPER_LEVEL / np.maximum(light, 1).astype(np.float32))
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def paper_light(gray: np.ndarray) -> np.ndarray:
+    """The brightness the paper has at each pixel, in light and shadow, with the ink wiped out."""
+    return _light(cv2.GaussianBlur(gray, (5, 5), 0))
+
+
+def _light(smooth: np.ndarray) -> np.ndarray:
+    """A grey closing wider than any stroke wipes out the ink but keeps the light, shadow edges
+    included (a closing leaves steps and ramps as they are)."""
+    # Found at half size (4x cheaper) and brought back; a closing is never darker than what it
+    # closes, so neither is the light.
     h, w = smooth.shape
     half = cv2.resize(smooth, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
     light = cv2.morphologyEx(half, cv2.MORPH_CLOSE,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (FLAT_KERNEL // 2 | 1, FLAT_KERNEL // 2 | 1)))
     light = np.maximum(cv2.resize(light, (w, h), interpolation=cv2.INTER_LINEAR), smooth)
     _relight_enclosed_ink(light)
-    flat = smooth.astype(np.float32) * (PAPER_LEVEL / np.maximum(light, 1).astype(np.float32))
-    return np.clip(flat, 0, 255).astype(np.uint8)
+    return light
 
 
 SHADOW_DEPTH = 0.6  # light below this share of the paper's is a shadow, a desk, or solid ink

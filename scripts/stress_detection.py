@@ -4,8 +4,9 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, the boxes of a form,
 dark squared paper, underlines, digits close enough to touch, wide digits (never to be cut in
 two), digits of uneven height on one baseline (print-like, but handwriting), hard and soft
-shadows, a hand at the edge, a wooden desk, light ink on a dark ground, phone photos
-(3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled),
+shadows, a hand at the edge, a wooden desk, light ink on a dark ground, a notebook page, a
+camera at an angle or shaking, glare, writing showing through from the back of the sheet,
+phone photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled),
 a page scan, a long number, a card number, a row of digits across a page.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
@@ -168,6 +169,43 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
             cv2.line(ground, (int(left + k * pitch), top), (int(left + k * pitch), bottom), (120, 120, 120), width)
         return finish(under_ink(alpha, ground), rng), truth
 
+    def notebook(rng):  # a notebook page at webcam resolution: blue rules, a red margin
+        pitch = int(rng.integers(26, 38))
+        _, alpha, truth = write(rng, images, labels, height=(int(pitch * 1.6), int(pitch * 2.6)))
+        baseline = int(np.nonzero(alpha.any(axis=1))[0].max()) + 2
+        ground = np.ones((480, 640, 3), np.float32) * PAPER
+        for y in range(baseline % pitch, 480, pitch):
+            cv2.line(ground, (0, y), (639, y), (215, 175, 140), int(rng.integers(1, 3)))
+        cv2.line(ground, (70, 0), (70, 479), (120, 120, 215), 2)
+        return finish(cv2.GaussianBlur(under_ink(alpha, ground), (0, 0), 0.8), rng), truth
+
+    def at_an_angle(page, rng):  # the camera not square to the sheet: one side of it nearer
+        d = float(rng.uniform(60, 140))
+        corners = np.float32([[0, 0], [640, 0], [640, 480], [0, 480]])
+        near = [[d, 0], [640 - d, 0], [640, 480], [0, 480]] if rng.random() < 0.5 else \
+            [[0, 0.6 * d], [640, 0], [640, 480], [0, 480 - 0.6 * d]]
+        turn = cv2.getPerspectiveTransform(corners, np.float32(near))
+        return finish(cv2.warpPerspective(page, turn, (640, 480), borderValue=(60, 100, 150)), rng)
+
+    def shake(page, rng):  # the camera moved while the shutter was open: a streak 7-12 px long
+        n, angle = int(rng.integers(7, 13)), float(rng.uniform(0, np.pi))
+        kernel, c = np.zeros((n, n), np.float32), (n - 1) / 2
+        ends = [(int(round(c + s * c * np.cos(angle))), int(round(c + s * c * np.sin(angle)))) for s in (-1, 1)]
+        cv2.line(kernel, ends[0], ends[1], 1.0, 1)
+        return finish(cv2.filter2D(page, -1, kernel / kernel.sum()), rng)
+
+    def glare(page, rng):  # a lamp's reflection on glossy paper, washing out the ink under it
+        yy, xx = np.mgrid[0:480, 0:640]
+        cx, cy = rng.uniform(150, 490), rng.uniform(150, 330)
+        return finish(np.clip(page + 180 * np.exp(-((xx - cx) / 90) ** 2 - ((yy - cy) / 60) ** 2)[..., None], 0, 255),
+                      rng)
+
+    def show_through(rng):  # thin paper: the back's writing mirrored, blurred and faint, apart or touching
+        page, alpha, truth = write(rng, images, labels)
+        _, back, _ = write(rng, images, labels, height=(50, 90))
+        back = np.roll(cv2.GaussianBlur(back[:, ::-1], (0, 0), 1.5), int(rng.integers(-120, 120)), axis=0)
+        return finish(page * (1 - 0.25 * back * (alpha <= 0.05))[..., None], rng), truth
+
     def wide(rng):  # digits wider than tall (0, 2, 5 mostly): one digit each, never cut in two
         page, _, truth = write(rng, images[wide_ones], labels[wide_ones], count=(1, 4), spacing=1.4)
         return finish(page, rng), truth
@@ -208,6 +246,11 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "hand at the edge": then(hand),
         "wooden desk": then(desk, height=(60, 80), count=(2, 5)),
         "chalk": chalk,
+        "notebook page": notebook,
+        "at an angle": then(at_an_angle),
+        "camera shake": then(shake),
+        "glare": then(glare),
+        "show-through": show_through,
         # A phone photo of a page, slightly soft.
         "phone photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2), **PHONE),
         # The same with the desk around the sheet and the light falling off across it.

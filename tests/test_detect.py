@@ -637,3 +637,40 @@ def test_a_decimal_point_or_a_speck_beside_big_digits_is_not_a_digit(small_mnist
     alone = np.full_like(page, 230)
     cv2.circle(alone, (320, 240), 9, 40, -1)
     assert len(detect.find_digits(alone)) == 1  # alone, the same dot is a blob like any other
+
+
+def _show_through(page: np.ndarray, digits: np.ndarray, darkness: float = 0.25) -> np.ndarray:
+    """`digits` written on the back of the sheet: mirrored, blurred and faint, below the row."""
+    back = np.zeros(page.shape, np.float32)
+    for k, digit in enumerate(digits):
+        g = cv2.resize(digit, (80, 80), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+        back[330:410, 100 + 150 * k:180 + 150 * k] = g[:, ::-1]
+    back = cv2.GaussianBlur(back, (0, 0), 1.5)
+    return np.clip(page * (1 - darkness * back), 0, 255).astype(np.uint8)
+
+
+def test_writing_showing_through_the_sheet_is_not_read(small_mnist, recognizer, monkeypatch):
+    """Ink much fainter than the page's digits is the back of the sheet; alone, as faint ink,
+    it is the page's writing (pencil) and is read."""
+    digits, labels = small_mnist.x_test[:3], small_mnist.y_test[:3]
+    page = _show_through(_write(digits, 90, gap=1.6), small_mnist.x_test[3:6])
+    assert read(page, recognizer)[1] == "".join(map(str, labels))
+    monkeypatch.setattr(detect, "FAINT_SHARE", 0.0)
+    assert len(read(page, recognizer)[0]) == 6  # the ghosts are found, as they were before
+
+    blank = np.full((480, 640), 230, np.uint8)
+    monkeypatch.undo()
+    ghosts_only = _show_through(blank.astype(np.float32), small_mnist.x_test[3:6])
+    assert read(ghosts_only, recognizer)[1] == "".join(map(str, small_mnist.y_test[3:6]))
+
+
+def test_a_digit_washed_out_by_glare_is_still_read(small_mnist, recognizer, monkeypatch):
+    """Glare on glossy paper leaves a digit as faint as a ghost, on paper brighter than the rest."""
+    digits, labels = small_mnist.x_test[:3], small_mnist.y_test[:3]
+    page = _write(digits, 90, gap=1.6).astype(np.float32)
+    yy, xx = np.mgrid[0:480, 0:640]
+    page += 175 * np.exp(-((xx - 250) / 70) ** 2 - ((yy - 245) / 60) ** 2)  # over the middle digit
+    page = np.clip(page, 0, 255).astype(np.uint8)
+    assert read(page, recognizer)[1] == "".join(map(str, labels))
+    monkeypatch.setattr(detect, "GLARE", 10.0)  # no paper is that bright: glare is not told apart
+    assert read(page, recognizer)[1] == f"{labels[0]}{labels[2]}"

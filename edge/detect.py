@@ -4,8 +4,9 @@ Dark ink on light paper (or light ink on a dark ground), under uneven light and 
 on white, ruled or squared paper or in the boxes of a form, with the desk around the sheet.
 `page.py` finds the sheet and evens out its light; here adaptive thresholding marks the ink,
 boxes drawn around digits (`boxes.py`) and long thin lines (rules, grid) are removed, and the ink is
-grouped into digit-shaped boxes, leaving out lines of text (`textlines.py`). Small digits in a
-large frame get a second, closer look (`closer.py`).
+grouped into digit-shaped boxes, leaving out ink far fainter than the page's digits (the back of
+the sheet showing through) and lines of text (`textlines.py`). Small digits in a large frame
+get a second, closer look (`closer.py`).
 """
 
 from __future__ import annotations
@@ -313,12 +314,12 @@ def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats:
         return set()
     # Every part's pixels sorted by label, then by brightness: a part's darkest tenth is an index.
     ink = labels > 0
-    owner, value = labels[ink], work[ink]
-    order = np.lexsort((value, owner))
+    owner = labels[ink]
+    ranked = np.sort(owner.astype(np.int64) * 256 + work[ink])
     counts = np.bincount(owner, minlength=len(stats))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     chosen = np.asarray(parts)
-    darkest_tenth = value[order][starts[chosen] + counts[chosen] // 10].astype(np.float32)
+    darkest_tenth = (ranked[starts[chosen] + counts[chosen] // 10] % 256).astype(np.float32)
     lit = (np.bincount(owner, weights=light[ink], minlength=len(stats))[chosen] / counts[chosen])
     darkness = dict(zip(parts, 1 - darkest_tenth / np.maximum(lit, 1)))
     glare = dict(zip(parts, lit > GLARE * float(np.median(light[::4, ::4]))))

@@ -6,8 +6,9 @@ dark squared paper, underlines, digits close enough to touch, wide digits (never
 two), digits of uneven height on one baseline (print-like, but handwriting), hard and soft
 shadows, a hand at the edge, a wooden desk, light ink on a dark ground, a notebook page, a
 camera at an angle or shaking, glare, writing showing through from the back of the sheet,
-phone photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled),
-a page scan, a long number, a card number, a row of digits across a page.
+pencil rubbed out, phone photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG;
+12 megapixels, plain or ruled), a page scan, a long number, a card number, a row of digits
+across a page.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos cropped around one digit or a number,
@@ -206,6 +207,12 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         back = np.roll(cv2.GaussianBlur(back[:, ::-1], (0, 0), 1.5), int(rng.integers(-120, 120)), axis=0)
         return finish(page * (1 - 0.25 * back * (alpha <= 0.05))[..., None], rng), truth
 
+    def rubbed_out(rng):  # pencil digits, and a faint smear where others were rubbed out
+        page, alpha, truth = write(rng, images, labels, ink=PAPER - 75)
+        _, gone, _ = write(rng, images, labels, height=(50, 90))
+        gone = np.roll(cv2.GaussianBlur(gone, (0, 0), 2.0), int(rng.integers(-130, 130)), axis=0)
+        return finish(page * (1 - 0.12 * gone * (alpha <= 0.05))[..., None], rng), truth
+
     def wide(rng):  # digits wider than tall (0, 2, 5 mostly): one digit each, never cut in two
         page, _, truth = write(rng, images[wide_ones], labels[wide_ones], count=(1, 4), spacing=1.4)
         return finish(page, rng), truth
@@ -251,6 +258,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "camera shake": then(shake),
         "glare": then(glare),
         "show-through": show_through,
+        "rubbed out": rubbed_out,
         # A phone photo of a page, slightly soft.
         "phone photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2), **PHONE),
         # The same with the desk around the sheet and the light falling off across it.

@@ -18,7 +18,7 @@ from typing import Callable, TypeVar
 import cv2
 import numpy as np
 
-from digitcam.edge import boxes, closer, textlines
+from digitcam.edge import boxes, closer, skew, textlines
 from digitcam.edge.page import WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.touching import split_options, stacked_split
@@ -220,10 +220,18 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     if light_ink(work):
         work, color = 255 - work, None  # from here on, dark ink on a light ground
+    # A lined page a few degrees askew is levelled, so its lines can be told and taken out.
+    turn = skew.slant(work) if config.rules else 0.0
+    back = None
+    if turn:
+        if color is not None:
+            color = cv2.resize(color, (work.shape[1], work.shape[0]), interpolation=cv2.INTER_AREA)
+            color = skew.level(color, turn)[0]
+        work, back = skew.level(work, turn)
     boxes, cuts, mask, ink_source = _find(work, config, roi is None, color)
 
     def detection(box: Box, own: np.ndarray | None = None) -> Detection:
-        x, y, w, h = box
+        x, y, w, h = box if back is None else skew.box_back(box, back)
         source_box = (int(x / scale) + ox, int(y / scale) + oy, int(round(w / scale)), int(round(h / scale)))
         return Detection(source_box, _ink_crop(ink_source, mask, box, own))
 

@@ -2,13 +2,13 @@
 
 A second, independent generator: pencil, sticky notes, red ink, markers, fine pens, light
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, the boxes of a form,
-dark squared paper, underlines, digits close enough to touch, wide digits (never to be cut in
-two), digits of uneven height on one baseline (print-like, but handwriting), hard and soft
-shadows, a hand at the edge, a wooden desk, light ink on a dark ground, a notebook page, a
-camera at an angle or shaking, glare, writing showing through from the back of the sheet,
-pencil rubbed out, phone photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG;
-12 megapixels, plain or ruled), a page scan, a long number, a card number, a row of digits
-across a page.
+dark squared paper, a form or a lined page 3-10 degrees askew, underlines, digits close enough
+to touch, wide digits (never to be cut in two), digits of uneven height on one baseline
+(print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden desk, light
+ink on a dark ground, a notebook page, a camera at an angle or shaking, glare, writing showing
+through from the back of the sheet, pencil rubbed out, phone photos (3 megapixels: on a desk,
+in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled), a page scan, a long number, a
+card number, a row of digits across a page.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos cropped around one digit or a number,
@@ -107,6 +107,14 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
     def jpeg(page, rng, quality=25):
         ok, data = cv2.imencode(".jpg", finish(page, rng), [cv2.IMWRITE_JPEG_QUALITY, quality])
         return cv2.imdecode(data, cv2.IMREAD_COLOR)
+
+    def askew(make):  # the sheet 3-10 degrees off square under the camera, either way
+        def turned(rng):
+            frame, truth = make(rng)
+            angle = float(rng.choice([-1, 1]) * rng.uniform(3, 10))
+            turn = cv2.getRotationMatrix2D((320, 240), angle, 1.0)
+            return cv2.warpAffine(frame, turn, (640, 480), borderMode=cv2.BORDER_REPLICATE), truth
+        return turned
 
     def tilt(page, rng):
         turn = cv2.getRotationMatrix2D((320, 240), float(rng.uniform(-18, 18)), 1.0)
@@ -240,8 +248,11 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "in cells": plain(cells=True, height=(60, 80)),
         "form boxes": form,  # sharing their walls
         "form, touching": lambda rng: form(rng, touching=True),
+        "form, askew": askew(form),
+        "form, touching, askew": askew(lambda rng: form(rng, touching=True)),
         "boxes apart": plain(boxes=True, spacing=1.45, height=(55, 75)),
         "squared paper": squared,
+        "squared, askew": askew(squared),
         "underlined": plain(underline=True, height=(60, 80)),
         "close together": plain(spacing=0.78, count=(3, 6)),
         "touching": plain(spacing=0.64, count=(2, 5)),
@@ -254,6 +265,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "wooden desk": then(desk, height=(60, 80), count=(2, 5)),
         "chalk": chalk,
         "notebook page": notebook,
+        "notebook, askew": askew(notebook),
         "at an angle": then(at_an_angle),
         "camera shake": then(shake),
         "glare": then(glare),

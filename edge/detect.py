@@ -2,11 +2,11 @@
 
 Dark ink on light paper (or light ink on a dark ground), under uneven light and shadows,
 on white, ruled or squared paper or in the boxes of a form, with the desk around the sheet.
-`page.py` finds the sheet and evens out its light; here adaptive thresholding marks the ink,
-boxes drawn around digits (`boxes.py`) and long thin lines (rules, grid) are removed, and the ink is
-grouped into digit-shaped boxes, leaving out ink far fainter than the page's digits (the back of
-the sheet showing through) and lines of text (`textlines.py`). Small digits in a large frame
-get a second, closer look (`closer.py`).
+`page.py` finds the sheet and evens out its light, `skew.py` levels a lined page that lies
+askew; here adaptive thresholding marks the ink, boxes drawn around digits (`boxes.py`) and long
+thin lines (rules, grid) are removed, and the ink is grouped into digit-shaped boxes, leaving
+out ink far fainter than the page's digits (the back of the sheet showing through) and lines of
+text (`textlines.py`). Small digits in a large frame get a second, closer look (`closer.py`).
 """
 
 from __future__ import annotations

@@ -275,8 +275,8 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     min_part = max(5, config.min_height // 4)
     kept = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
     faint = _faint_parts(work, light, labels, stats, kept, _min_height(config, work.shape[0]))
-    if faint:
-        mask[np.isin(labels, faint)] = 0  # nor in any digit's ink crop
+    # Faint parts lead to no box, but stay in the mask: one inside a digit's box (a loop drawn
+    # lightly) is part of what the model sees there.
     parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None] for i in kept if i not in faint]
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
@@ -323,7 +323,7 @@ def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats:
     # Every part's pixels sorted by label, then by brightness: a part's darkest tenth is an index.
     ink = labels > 0
     owner = labels[ink]
-    ranked = np.sort(owner.astype(np.int64) * 256 + work[ink])
+    ranked = np.sort(owner * 256 + work[ink])  # int32 labels: a frame has far fewer than 2**23 parts
     counts = np.bincount(owner, minlength=len(stats))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     chosen = np.asarray(parts)

@@ -18,8 +18,10 @@ from digitcam.edge.page import WORK_HEIGHT
 # by hand, each a little out of line with the next, which would mislead the measure below.
 LINE_LENGTH = WORK_HEIGHT // 2
 THIN_LINE = 4       # px at half work scale
-LEAST, MOST = 2.5, 15.0  # degrees: under LEAST the line tests cope (boxes.WALL_SLANT); beyond MOST a page is not lined up at all
-STEP = 0.25         # degrees: the Hough transform's angle resolution
+# Degrees: under LEAST the tests for lines and walls cope (boxes.WALL_SLANT, the slack in
+# detect._lines), and turning would only blur them; beyond MOST a page is not lined up at all.
+LEAST, MOST = 2.5, 15.0
+STEP = 0.25         # degrees: the finest turn tried; Hough's angles come at twice it
 VOTES = 5           # strongest lines of each kind that vote for the slant
 NEAR = 3.0          # degrees: Hough's angles this close to their median are tried
 SHARPER = 1.2       # how much more the lines must pile up on rows and columns once levelled
@@ -37,10 +39,11 @@ def slant(work: np.ndarray) -> float:
     thin = cv2.bitwise_and(ink, cv2.bitwise_not(thick))
     # Only what runs long: digits and print are left out, and with them most of the cost.
     count, labels, stats, _ = cv2.connectedComponentsWithStats(thin, connectivity=8)
-    long = np.nonzero(np.maximum(stats[1:, 2], stats[1:, 3]) >= LINE_LENGTH // 2)[0] + 1
-    if not len(long):
+    long = np.maximum(stats[:, 2], stats[:, 3]) >= LINE_LENGTH // 2
+    long[0] = False  # the ground
+    if not long.any():
         return 0.0
-    lines = np.isin(labels, long).astype(np.uint8) * 255
+    lines = long[labels].astype(np.uint8) * 255
     angles: list[float] = []
     # Hough at half this scale again, and coarser, costs a twelfth (a dense grid has many
     # pixels); the turn is refined below.

@@ -318,8 +318,8 @@ def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats:
     there, so light and shadow do not change it; paper under glare, brighter than the rest,
     is left alone. Faint ink touching a digit stays: a stroke drawn lightly is as faint as a ghost."""
     tall = [i for i in parts if stats[i, cv2.CC_STAT_HEIGHT] >= min_height]
-    if not tall:
-        return set()
+    if not tall or len(parts) < 2:
+        return set()  # nothing to be fainter than
     # Every part's pixels sorted by label, then by brightness: a part's darkest tenth is an index.
     ink = labels > 0
     owner = labels[ink]
@@ -330,9 +330,12 @@ def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats:
     darkest_tenth = (ranked[starts[chosen] + counts[chosen] // 10] % 256).astype(np.float32)
     lit = (np.bincount(owner, weights=light[ink], minlength=len(stats))[chosen] / counts[chosen])
     darkness = dict(zip(parts, 1 - darkest_tenth / np.maximum(lit, 1)))
-    glare = dict(zip(parts, lit > GLARE * float(np.median(light[::4, ::4]))))
     strongest = max(darkness[i] for i in tall)
-    return {i for i in parts if darkness[i] < FAINT_SHARE * strongest and not glare[i]}
+    faint = [k for k, i in enumerate(parts) if darkness[i] < FAINT_SHARE * strongest]
+    if not faint:
+        return set()
+    page = float(np.median(light[::4, ::4]))
+    return {parts[k] for k in faint if lit[k] <= GLARE * page}
 
 
 def _mark_beside_a_digit(box: Box, boxes: list[Box]) -> bool:

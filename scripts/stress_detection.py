@@ -209,17 +209,16 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         return finish(np.clip(page + 180 * np.exp(-((xx - cx) / 90) ** 2 - ((yy - cy) / 60) ** 2)[..., None], 0, 255),
                       rng)
 
-    def show_through(rng):  # thin paper: the back's writing mirrored, blurred and faint, apart or touching
-        page, alpha, truth = write(rng, images, labels)
-        _, back, _ = write(rng, images, labels, height=(50, 90))
-        back = np.roll(cv2.GaussianBlur(back[:, ::-1], (0, 0), 1.5), int(rng.integers(-120, 120)), axis=0)
-        return finish(page * (1 - 0.25 * back * (alpha <= 0.05))[..., None], rng), truth
-
-    def rubbed_out(rng):  # pencil digits, and a faint smear where others were rubbed out
-        page, alpha, truth = write(rng, images, labels, ink=PAPER - 75)
-        _, gone, _ = write(rng, images, labels, height=(50, 90))
-        gone = np.roll(cv2.GaussianBlur(gone, (0, 0), 2.0), int(rng.integers(-130, 130)), axis=0)
-        return finish(page * (1 - 0.12 * gone * (alpha <= 0.05))[..., None], rng), truth
+    def faint_writing(darkness, blur, reach, mirrored=False, ink=INK):
+        """Digits, and other writing much fainter around them, apart or touching: the back of a
+        thin sheet showing through (mirrored), or pencil rubbed out."""
+        def make(rng):
+            page, alpha, truth = write(rng, images, labels, ink=ink)
+            _, other, _ = write(rng, images, labels, height=(50, 90))
+            other = cv2.GaussianBlur(other[:, ::-1] if mirrored else other, (0, 0), blur)
+            other = np.roll(other, int(rng.integers(-reach, reach)), axis=0)
+            return finish(page * (1 - darkness * other * (alpha <= 0.05))[..., None], rng), truth
+        return make
 
     def wide(rng):  # digits wider than tall (0, 2, 5 mostly): one digit each, never cut in two
         page, _, truth = write(rng, images[wide_ones], labels[wide_ones], count=(1, 4), spacing=1.4)
@@ -269,8 +268,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "at an angle": then(at_an_angle),
         "camera shake": then(shake),
         "glare": then(glare),
-        "show-through": show_through,
-        "rubbed out": rubbed_out,
+        "show-through": faint_writing(0.25, 1.5, 120, mirrored=True),
+        "rubbed out": faint_writing(0.12, 2.0, 130, ink=PAPER - 75),
         # A phone photo of a page, slightly soft.
         "phone photo": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 1.2), **PHONE),
         # The same with the desk around the sheet and the light falling off across it.

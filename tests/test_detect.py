@@ -658,9 +658,8 @@ def test_writing_showing_through_the_sheet_is_not_read(small_mnist, recognizer, 
     monkeypatch.setattr(detect, "FAINT_SHARE", 0.0)
     assert len(read(page, recognizer)[0]) == 6  # the ghosts are found, as they were before
 
-    blank = np.full((480, 640), 230, np.uint8)
     monkeypatch.undo()
-    ghosts_only = _show_through(blank.astype(np.float32), small_mnist.x_test[3:6])
+    ghosts_only = _show_through(np.full((480, 640), 230, np.float32), small_mnist.x_test[3:6])
     assert read(ghosts_only, recognizer)[1] == "".join(map(str, small_mnist.y_test[3:6]))
 
 

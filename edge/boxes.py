@@ -23,6 +23,11 @@ WALL_THICKNESS = 5  # px: the thickest a printed wall shows in the ink mask
 WALL_GAP = 15
 BOX_ASPECT = 0.6  # w / h: the narrowest a box is
 BOX_ROW_SHARE = 0.4  # of the frame's height: the tallest a printed box (or row of them) is
+# Degrees: a box or row of them turned this much (the sheet askew under the camera) is levelled
+# before its walls are looked for; under SLANT_LEAST, WALL_SLANT copes. Levelled, a row may
+# stand up to ASKEW_ROOM x taller in the frame than BOX_ROW_SHARE.
+SLANT_LEAST, SLANT_MOST = 1.5, 15.0
+ASKEW_ROOM = 1.5
 
 
 def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
@@ -52,15 +57,52 @@ def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
         x, y, w, h = stats[i, :4]
         own = labels[y:y + h, x:x + w] == i
         # A row of boxes is a line of writing high; taller outlines (a grid) hold no printed box.
-        walls = _straight_walls(own) if h <= BOX_ROW_SHARE * len(mask) else None
+        kept = _askew_digits(own) if h <= ASKEW_ROOM * BOX_ROW_SHARE * len(mask) else None
+        walls = _straight_walls(own) if kept is None and h <= BOX_ROW_SHARE * len(mask) else None
         if walls is not None:
             # A box out of line with the rest keeps what walls of it were found.
             kept = _digits_left(own & ~walls, lambda x0, y0, piece: a_box(
                 x + x0, y + y0, piece | walls[y0:y0 + piece.shape[0], x0:x0 + piece.shape[1]]))
+        if kept is not None:
             box[y:y + h, x:x + w][own & ~kept] = 255
         elif a_box(x, y, own):
             box[y:y + h, x:x + w][own] = 255
     return box
+
+
+def _askew_digits(own: np.ndarray) -> np.ndarray | None:
+    """The digits (a mask like `own`) in a printed box, or row of them, a few degrees askew and
+    one blob with digits that touch its walls; None when it is no such box or is level enough.
+
+    Levelled by the turn of the smallest rectangle around it (either way: OpenCV's rectangle
+    angle does not say which), its walls are found as in an upright one. Each of its pixels is
+    then looked up where the turn took it, so no digit pixel is lost to resampling."""
+    (cx, cy), _, angle = cv2.minAreaRect(cv2.findNonZero(own.astype(np.uint8)))
+    turn = ((angle + 45.0) % 90.0) - 45.0
+    if not SLANT_LEAST <= abs(turn) <= SLANT_MOST:
+        return None
+    h, w = own.shape
+    side = int(np.hypot(h, w)) + 2
+    shift = np.array([[0, 0, side / 2 - cx], [0, 0, side / 2 - cy]])
+    for sign in (1, -1):
+        forward = cv2.getRotationMatrix2D((cx, cy), sign * turn, 1.0) + shift
+        level = cv2.warpAffine(own.astype(np.uint8), forward, (side, side), flags=cv2.INTER_NEAREST)
+        rows, cols = np.nonzero(level.any(axis=1))[0], np.nonzero(level.any(axis=0))[0]
+        y0, x0 = rows[0], cols[0]
+        crop = level[y0:rows[-1] + 1, x0:cols[-1] + 1].astype(bool)
+        walls = _straight_walls(crop)
+        if walls is None:
+            continue
+        kept = np.zeros((side, side), np.uint8)
+        kept[y0:rows[-1] + 1, x0:cols[-1] + 1] = _digits_left(crop & ~walls, lambda *_: False)
+        kept = cv2.dilate(kept, np.ones((3, 3), np.uint8))  # rounding, both ways
+        ys, xs = np.nonzero(own)
+        at = np.rint(forward @ np.stack([xs, ys, np.ones_like(xs)]).astype(np.float64)).astype(int)
+        inside = (at[0] >= 0) & (at[0] < side) & (at[1] >= 0) & (at[1] < side)
+        out = np.zeros_like(own)
+        out[ys[inside], xs[inside]] = kept[at[1, inside], at[0, inside]] > 0
+        return out
+    return None
 
 
 def _digits_left(left: np.ndarray, a_box: Callable[[int, int, np.ndarray], bool]) -> np.ndarray:

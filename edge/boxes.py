@@ -35,7 +35,8 @@ def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
     smallest digit's height, px).
 
     Of a printed box, with thin straight walls, that is all but the digits written into it, also
-    those that touch the walls and so are one blob with them. Any other box (drawn by hand) is
+    those that touch the walls and so are one blob with them; a row of them a few degrees askew
+    is levelled first, on its own (`_askew_digits`). Any other box (drawn by hand) is
     a mostly empty outline with a digit-sized blob in a hole of its own, and all of it is box; a
     0 or an 8 holds no blob in its loops."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from scripts.ensemble_combinations import rank, summary
 
@@ -41,3 +44,22 @@ def test_test_time_views_move_the_digit_as_named():
     assert np.array_equal(moved(image, 1, 0, 0.0, 1.0)[0], np.roll(image[0], 1, axis=1))
     assert np.array_equal(moved(image, 0, -1, 0.0, 1.0)[0], np.roll(image[0], -1, axis=0))
     assert moved(image, 0, 0, 8.0, 1.0)[0].sum() > 0 and not np.array_equal(moved(image, 0, 0, 8.0, 1.0), image)
+
+
+@pytest.mark.slow
+def test_the_shipped_ensembles_members_come_back_as_keras_models(tmp_path, mnist_dir):
+    """Each recovered member matches its softmax inside the ONNX file, and together they are the ensemble."""
+    import keras
+
+    from digitcam.edge.backends import open_backend
+    from digitcam.train.data import load_test
+    from scripts.members_from_onnx import main
+
+    onnx_file = Path(__file__).parents[1] / "models" / "ensemble.onnx"
+    assert main([str(onnx_file), str(tmp_path), "--check", "200", "--data-dir", str(mnist_dir)]) == 0
+    members = [keras.saving.load_model(tmp_path / f"member{k}.keras", compile=False) for k in range(3)]
+    images = load_test(mnist_dir)[0][:200, ..., None]
+    mean = np.mean([m.predict(images.astype(np.float32), verbose=0) for m in members], axis=0)
+    fused = open_backend(onnx_file, "onnxruntime").predict(images)
+    assert np.abs(mean - fused).max() < 1e-4
+    assert (mean.argmax(1) == load_test(mnist_dir)[1][:200]).mean() > 0.97

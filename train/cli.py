@@ -24,7 +24,7 @@ def configure_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schedule", choices=defaults.SCHEDULES, default="cosine",
                    help="cosine decay with one warm-up epoch, or ReduceLROnPlateau")
     p.add_argument("--label-smoothing", type=unit_float, default=0.0)
-    p.add_argument("--elastic", action="store_true", help="add elastic distortion (slower)")
+    p.add_argument("--elastic", action="store_true", help="add elastic distortion (slower; it hurt the CNN here, see README)")
     p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
     p.add_argument("--patience", type=positive_int, default=defaults.EARLY_STOP_PATIENCE,
                    help="early-stopping patience in epochs")

@@ -20,33 +20,32 @@ from pathlib import Path
 
 import numpy as np
 
-CONV_LAYERS = ("s0a_", "s0b_", "s0down_", "s1a_", "s1b_", "s1down_", "head_")
 TOLERANCE = 1e-4  # largest probability difference accepted between the member and its ONNX self
 
 
-def member_weights(onnx_path: Path) -> dict[int, dict[str, np.ndarray]]:
+def member_weights(graph, source: Path) -> dict[int, dict[str, np.ndarray]]:
     """The folded weights of each member, keyed by member index, then by tensor name inside it."""
-    import onnx
     from onnx import numpy_helper
 
-    graph = onnx.load(onnx_path).graph
     members: dict[int, dict[str, np.ndarray]] = {}
     for tensor in graph.initializer:
         match = re.search(r"/cnn_(\d+)_1/(.+):0$", tensor.name)
         if match:
             members.setdefault(int(match.group(1)), {})[match.group(2)] = numpy_helper.to_array(tensor)
     if not members:
-        raise ValueError(f"{onnx_path}: no CNN members found (expected tensors named .../cnn_K_1/...)")
+        raise ValueError(f"{source}: no CNN members found (expected tensors named .../cnn_K_1/...)")
     return dict(sorted(members.items()))
 
 
 def rebuild(weights: dict[str, np.ndarray], name: str):
     """A Keras CNN that computes what the folded member computes."""
+    import keras
+
     from digitcam.train import models
 
     model = models.build_cnn(name=name)
-    for prefix in CONV_LAYERS:
-        conv = model.get_layer(f"{prefix}conv")
+    for conv in (layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)):
+        prefix = conv.name.removesuffix("conv")  # each convolution is followed by its batch norm
         kernel = weights[f"{prefix}conv_1/convolution/merged_input"].transpose(2, 3, 1, 0)  # OIHW -> HWIO
         conv.set_weights([kernel])
         bn = model.get_layer(f"{prefix}bn")
@@ -59,12 +58,11 @@ def rebuild(weights: dict[str, np.ndarray], name: str):
     return model
 
 
-def onnx_member_outputs(onnx_path: Path, count: int, images: np.ndarray) -> list[np.ndarray]:
-    """Each member's softmax inside the fused graph, exposed as extra outputs."""
+def onnx_member_outputs(model, count: int, images: np.ndarray) -> list[np.ndarray]:
+    """Each member's softmax inside the fused graph, exposed as extra outputs (changes `model`)."""
     import onnx
     import onnxruntime as ort
 
-    model = onnx.load(onnx_path)
     names = [f"ensemble_1/cnn_{k}_1/probabilities_1/Softmax:0" for k in range(count)]
     model.graph.output.extend(onnx.helper.make_tensor_value_info(n, onnx.TensorProto.FLOAT, None) for n in names)
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
@@ -81,12 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
 
+    import onnx
+
     from digitcam.train.data import load_test
     from digitcam.train.runs import save_model
 
     images = load_test(args.data_dir)[0][: args.check, ..., None]
-    members = member_weights(args.onnx)
-    expected = onnx_member_outputs(args.onnx, len(members), images)
+    fused = onnx.load(args.onnx)
+    members = member_weights(fused.graph, args.onnx)
+    expected = onnx_member_outputs(fused, len(members), images)
     args.out.mkdir(parents=True, exist_ok=True)
     for k, weights in members.items():
         model = rebuild(weights, f"cnn_{k}")

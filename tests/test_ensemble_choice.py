@@ -58,8 +58,9 @@ def test_the_shipped_ensembles_members_come_back_as_keras_models(tmp_path, mnist
     onnx_file = Path(__file__).parents[1] / "models" / "ensemble.onnx"
     assert main([str(onnx_file), str(tmp_path), "--check", "200", "--data-dir", str(mnist_dir)]) == 0
     members = [keras.saving.load_model(tmp_path / f"member{k}.keras", compile=False) for k in range(3)]
-    images = load_test(mnist_dir)[0][:200, ..., None]
+    images, labels = load_test(mnist_dir)
+    images, labels = images[:200, ..., None], labels[:200]
     mean = np.mean([m.predict(images.astype(np.float32), verbose=0) for m in members], axis=0)
     fused = open_backend(onnx_file, "onnxruntime").predict(images)
     assert np.abs(mean - fused).max() < 1e-4
-    assert (mean.argmax(1) == load_test(mnist_dir)[1][:200]).mean() > 0.97
+    assert (mean.argmax(1) == labels).mean() > 0.97

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from digitcam import atomic
-from digitcam.train import defaults
+from digitcam.train import augment, defaults
 
 # The targets of the shipped models (issue 7), checked against the files on every run of this script.
 SINGLE_CNN_MIN = 0.9970
@@ -49,6 +49,9 @@ def command(metrics: dict) -> str:
         words.append(f"--lr {c['lr']}")
     if c.get("elastic"):
         words.append("--elastic")
+    for flag, default in (("rotation", augment.ROTATION_DEGREES), ("zoom", augment.ZOOM), ("shift", augment.SHIFT)):
+        if c.get(flag, default) != default:
+            words.append(f"--{flag} {c[flag]:g}")
     if c.get("label_smoothing"):
         words.append(f"--label-smoothing {c['label_smoothing']}")
     return " ".join(words)

@@ -162,12 +162,13 @@ def test_menu_through_a_pseudo_terminal(tmp_path):
     assert proc.returncode == 2 and "none" in text  # the missing data is reported after the choice
 
 
-def test_elastic_plateau_and_label_smoothing_train(cli, tmp_path):
+def test_elastic_plateau_label_smoothing_and_augmentation_strength_train(cli, tmp_path):
     result = cli("train", "--arch", "cnn", "--epochs", "1", "--limit", "300", "--elastic", "--schedule", "plateau",
-                 "--label-smoothing", "0.1", "--out", tmp_path)
+                 "--label-smoothing", "0.1", "--rotation", "15", "--zoom", "0.15", "--out", tmp_path)
     assert result.status == 0, result.stderr
     config = json.loads((tmp_path / "metrics.json").read_text())["config"]
     assert config["elastic"] and config["schedule"] == "plateau" and config["label_smoothing"] == 0.1
+    assert (config["rotation"], config["zoom"], config["shift"]) == (15.0, 0.15, 0.1)
     assert "test accuracy" in result.stdout
 
 
@@ -180,6 +181,12 @@ def test_elastic_distortion_keeps_shape_and_ink():
     out = elastic(batch, rng)
     assert out.shape == batch.shape and not np.array_equal(out, batch)
     assert abs(out.sum() - batch.sum()) / batch.sum() < 0.25
+
+
+@pytest.mark.parametrize("field,value", [("rotation", -1.0), ("zoom", 1.0), ("shift", 1.5)])
+def test_augmentation_strength_out_of_range_is_refused(field, value):
+    with pytest.raises(ValueError, match="rotation must be"):
+        fitting.FitConfig(**{field: value})
 
 
 def test_mirrored_strategy_trains_on_the_devices_there_are(cli, tmp_path):

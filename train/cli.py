@@ -9,7 +9,7 @@ from pathlib import Path
 from digitcam.command import Command, positive_int, unit_float
 from digitcam.environment import Environment
 from digitcam.errors import UsageError
-from digitcam.train import defaults
+from digitcam.train import augment, defaults
 
 ARCHITECTURES = ("cnn", "resnet", "ensemble")
 MENU = {"1": ("cnn", "advanced CNN"), "2": ("resnet", "residual network"), "3": ("ensemble", "ensemble of 3")}
@@ -26,6 +26,11 @@ def configure_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--label-smoothing", type=unit_float, default=0.0)
     p.add_argument("--elastic", action="store_true", help="add elastic distortion (slower; it hurt the CNN here, see README)")
     p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    p.add_argument("--rotation", type=float, default=augment.ROTATION_DEGREES, metavar="DEGREES",
+                   help="largest random turn either way")
+    p.add_argument("--zoom", type=unit_float, default=augment.ZOOM, help="largest random zoom, as a fraction")
+    p.add_argument("--shift", type=unit_float, default=augment.SHIFT,
+                   help="largest random shift, as a fraction of the side")
     p.add_argument("--patience", type=positive_int, default=defaults.EARLY_STOP_PATIENCE,
                    help="early-stopping patience in epochs")
     p.add_argument("--seed", type=int, default=defaults.SEED)
@@ -90,7 +95,8 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
         config = FitConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                            weight_decay=args.weight_decay, schedule=args.schedule,
                            label_smoothing=args.label_smoothing, elastic=args.elastic,
-                           augment=not args.no_augment, seed=args.seed, patience=args.patience)
+                           augment=not args.no_augment, rotation=args.rotation, zoom=args.zoom,
+                           shift=args.shift, seed=args.seed, patience=args.patience)
     except ValueError as error:
         raise UsageError(str(error)) from None
     data = load_mnist(args.data_dir, env.environ, limit=args.limit)

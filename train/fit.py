@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from digitcam.train import augment
+from digitcam.train.augment import ROTATION_DEGREES, SHIFT, ZOOM
 from digitcam.train.defaults import (BATCH_SIZE, EARLY_STOP_PATIENCE, EPOCHS, LEARNING_RATE, SCHEDULES, SEED,
                                      WARMUP_EPOCHS, WEIGHT_DECAY)
 
@@ -39,6 +40,9 @@ class FitConfig:
     label_smoothing: float = 0.0
     elastic: bool = False
     augment: bool = True
+    rotation: float = ROTATION_DEGREES
+    zoom: float = ZOOM
+    shift: float = SHIFT
     seed: int = SEED
     patience: int = EARLY_STOP_PATIENCE
     extra_callbacks: list = field(default_factory=list, repr=False)
@@ -48,6 +52,8 @@ class FitConfig:
             raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
         if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0 or self.weight_decay < 0:
             raise ValueError("epochs, batch size and learning rate must be positive, weight decay at least 0")
+        if not (0 <= self.rotation <= 180 and 0 <= self.zoom < 1 and 0 <= self.shift < 1):
+            raise ValueError("rotation must be 0-180 degrees, zoom and shift fractions below 1")
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, config: FitConfig, training: bool):
@@ -66,7 +72,7 @@ def make_dataset(x: np.ndarray, y: np.ndarray, config: FitConfig, training: bool
 
         ds = ds.map(lambda a, b: (tf.ensure_shape(_elastic(a), a.shape), b))
     if training and config.augment:
-        layer = augment.geometric(config.seed)
+        layer = augment.geometric(config.seed, config.rotation, config.zoom, config.shift)
         ds = ds.map(lambda a, b: (layer(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 

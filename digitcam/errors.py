@@ -6,6 +6,10 @@ stderr and an exit status, so the same code is quiet and testable as a library.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Callable, NoReturn
+
 
 class DigitcamError(Exception):
     """A failure the user can fix; the message is the whole explanation."""
@@ -53,3 +57,16 @@ class DeviceError(DigitcamError):
     """A camera or display that cannot be opened."""
 
     exit_code = 4
+
+
+def run_script(main: Callable[[], int]) -> NoReturn:
+    """Exit with a script's status, a DigitcamError as `SCRIPT: message` and its own exit status.
+
+    The scripts under scripts/ end this way, so they fail like `digitcam` itself.
+    """
+    try:
+        status = main()
+    except DigitcamError as error:
+        print(f"{Path(sys.argv[0]).name}: {error}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    sys.exit(status)

@@ -102,4 +102,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from digitcam.errors import run_script
+
+    run_script(main)

@@ -11,7 +11,6 @@ can be chosen here honestly and only then measured on test.
 from __future__ import annotations
 
 import argparse
-import sys
 
 import cv2
 import numpy as np
@@ -55,4 +54,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from digitcam.errors import run_script
+
+    run_script(main)

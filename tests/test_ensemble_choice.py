@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +46,14 @@ def test_test_time_views_move_the_digit_as_named():
     assert np.array_equal(moved(image, 1, 0, 0.0, 1.0)[0], np.roll(image[0], 1, axis=1))
     assert np.array_equal(moved(image, 0, -1, 0.0, 1.0)[0], np.roll(image[0], -1, axis=0))
     assert moved(image, 0, 0, 8.0, 1.0)[0].sum() > 0 and not np.array_equal(moved(image, 0, 0, 8.0, 1.0), image)
+
+
+def test_a_script_given_missing_data_says_so_in_one_line(tmp_path):
+    root = Path(__file__).parents[1]
+    proc = subprocess.run([sys.executable, root / "scripts" / "test_time_views.py", "--model", root / "models" / "cnn.onnx",
+                           "--data-dir", tmp_path / "none"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == f"test_time_views.py: {tmp_path / 'none'}: no such file or folder"
 
 
 @pytest.mark.slow

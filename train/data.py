@@ -148,7 +148,11 @@ def locate(data_dir: str | os.PathLike | None = None, environ: Mapping[str, str]
     except ImportError:
         raise DataError(f"MNIST not found: pass --data-dir or set {DATA_ENV}") from None
     log.info("downloading MNIST to %s", cache)
-    return Path(keras.utils.get_file("mnist.npz", MNIST_URL, file_hash=MNIST_NPZ_SHA256))
+    try:
+        return Path(keras.utils.get_file("mnist.npz", MNIST_URL, file_hash=MNIST_NPZ_SHA256))
+    except Exception as error:  # keras wraps URL, socket and hash failures in several types
+        raise DataError(f"MNIST not found and not downloadable from {MNIST_URL} ({error}): "
+                        f"pass --data-dir or set {DATA_ENV}") from None
 
 
 def fingerprint(arrays: dict[str, np.ndarray]) -> str:

@@ -27,6 +27,11 @@ from digitcam.edge.recognizer import Prediction, Recognizer
 # (25 with --no-cut) and all 40 pages of wide single digits, as without cutting.
 SPLIT_PENALTY = 8.0
 DOUBT_FLOOR = 1e-3
+# Digits get rarer the wider they are (of MNIST's test digits, 1.7 % are over 1.3x as wide as
+# tall, 0.3 % over 1.6x), so from PENALTY_FROM_ASPECT to PENALTY_TO_ASPECT the penalty falls
+# geometrically to WIDEST_SPLIT_PENALTY: two 5s or 7s joined by their top bars are cut apart.
+PENALTY_FROM_ASPECT, PENALTY_TO_ASPECT = 1.3, 1.7
+WIDEST_SPLIT_PENALTY = 2.0
 # A blob wider than digits usually are is read (whole or cut) only when the reading is this
 # sure (geometric mean): a scribble or a word, whole or cut apart, gives unsure readings.
 WIDE_MIN_SURENESS = 0.8
@@ -50,6 +55,13 @@ def _alternatives(found: Detection) -> list[list[Detection]]:
     return ([[found]] if found.whole else []) + found.splits
 
 
+def split_penalty(box: Box) -> float:
+    """How much likelier one wide digit is than two touching ones, for a blob this wide."""
+    aspect = box[2] / max(box[3], 1)
+    share = np.clip((aspect - PENALTY_FROM_ASPECT) / (PENALTY_TO_ASPECT - PENALTY_FROM_ASPECT), 0.0, 1.0)
+    return float(SPLIT_PENALTY * (WIDEST_SPLIT_PENALTY / SPLIT_PENALTY) ** share)
+
+
 def _score(predictions: list[Prediction]) -> float:
     return float(np.exp(np.mean([np.log(max(p.confidence, 1e-9)) for p in predictions])))
 
@@ -67,12 +79,13 @@ def read(found: list[Detection], recognizer: Recognizer) -> FrameResult:
     at = 0
     for detection, alternatives in zip(found, options):
         best: tuple[float, int, list[Detection]] | None = None
+        penalty = split_penalty(detection.box)
         for alternative in alternatives:
             start, at = at, at + len(alternative)
             sureness = _score(predictions[start:at])
             if detection.wide and sureness < WIDE_MIN_SURENESS:
                 continue
-            score = -(1.0 - sureness + DOUBT_FLOOR) * SPLIT_PENALTY ** (len(alternative) - 1)
+            score = -(1.0 - sureness + DOUBT_FLOOR) * penalty ** (len(alternative) - 1)
             if best is None or score > best[0]:
                 best = (score, start, alternative)
         if best is not None:

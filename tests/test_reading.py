@@ -39,10 +39,10 @@ def blob(box, seed: int = 0) -> Detection:
     return Detection(box, ink)
 
 
-def two_way(whole: bool = True) -> Detection:
-    wide = blob((0, 0, 80, 50))
+def two_way(whole: bool = True, width: int = 60) -> Detection:
+    wide = blob((0, 0, width, 50))
     wide.whole, wide.wide = whole, not whole
-    wide.splits = [[blob((0, 0, 40, 50)), blob((40, 0, 40, 50), seed=1)]]
+    wide.splits = [[blob((0, 0, width // 2, 50)), blob((width // 2, 0, width - width // 2, 50), seed=1)]]
     return wide
 
 
@@ -62,6 +62,19 @@ def test_the_surest_reading_wins_and_each_cut_must_pay(whole, pieces, expect):
     assert len(result.inputs) == len(expect)
 
 
+@pytest.mark.parametrize("width, expect", [(60, "5"), (75, "5"), (90, "55")])
+def test_the_wider_the_blob_the_less_a_cut_pays(width, expect):
+    # Two 5s joined by their top bars read as one 5 of some doubt: cut only where few digits are that wide.
+    result = read([two_way(width=width)], [(5, 0.90), (5, 0.96), (5, 0.96)])
+    assert "".join(str(p.digit) for _, p in result.items) == expect
+
+
+def test_the_split_penalty_falls_with_the_aspect_from_eight_to_two():
+    penalties = [reading.split_penalty((0, 0, w, 100)) for w in (100, 130, 150, 170, 300)]
+    assert penalties[:2] == [reading.SPLIT_PENALTY] * 2 and penalties[-2:] == [reading.WIDEST_SPLIT_PENALTY] * 2
+    assert reading.WIDEST_SPLIT_PENALTY < penalties[2] < reading.SPLIT_PENALTY
+
+
 def test_a_blob_too_wide_for_one_digit_is_read_only_when_its_pieces_are_sure():
     assert len(read([two_way(whole=False)], [(1, 0.95), (2, 0.95)]).items) == 2
     assert read([two_way(whole=False)], [(1, 0.9), (4, 0.5)]).items == []  # a scribble cut apart
@@ -71,5 +84,5 @@ def test_choices_are_per_blob_and_keep_reading_order():
     plain = blob((200, 0, 30, 50))
     result = read([two_way(), plain], [(8, 0.6), (3, 0.999), (5, 0.999), (7, 0.999)])
     assert [p.digit for _, p in result.items] == [3, 5, 7]
-    assert [box[0] for box, _ in result.items] == [0, 40, 200]
+    assert [box[0] for box, _ in result.items] == [0, 30, 200]
     assert result.number(0.5) == "357"

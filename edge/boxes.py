@@ -22,6 +22,7 @@ WALL_SPAN, WALL_SLANT = 0.8, 0.03
 WALL_THICKNESS = 5  # px: the thickest a printed wall shows in the ink mask
 WALL_GAP = 15
 BOX_ASPECT = 0.6  # w / h: the narrowest a box is
+PITCH_SLACK = 0.15  # of the boxes' pitch: how far a wall of a row of equal boxes may stray (perspective)
 BOX_ROW_SHARE = 0.4  # of the frame's height: the tallest a printed box (or row of them) is
 # Degrees: a box or row of them turned this much (the sheet askew under the camera) is levelled
 # before its walls are looked for; under SLANT_LEAST, WALL_SLANT copes. Levelled, a row may
@@ -59,10 +60,11 @@ def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
         own = labels[y:y + h, x:x + w] == i
         # A row of boxes is a line of writing high; taller outlines (a grid) hold no printed box.
         kept = _askew_digits(own) if h <= ASKEW_ROOM * BOX_ROW_SHARE * len(mask) else None
-        walls = _straight_walls(own) if kept is None and h <= BOX_ROW_SHARE * len(mask) else None
-        if walls is not None:
+        found = _straight_walls(own) if kept is None and h <= BOX_ROW_SHARE * len(mask) else None
+        if found is not None:
+            walls, strokes = found
             # A box out of line with the rest keeps what walls of it were found.
-            kept = _digits_left(own & ~walls, lambda x0, y0, piece: a_box(
+            kept = _digits_left(own & ~walls, strokes, lambda x0, y0, piece: a_box(
                 x + x0, y + y0, piece | walls[y0:y0 + piece.shape[0], x0:x0 + piece.shape[1]]))
         if kept is not None:
             box[y:y + h, x:x + w][own & ~kept] = 255
@@ -91,11 +93,12 @@ def _askew_digits(own: np.ndarray) -> np.ndarray | None:
         rows, cols = np.nonzero(level.any(axis=1))[0], np.nonzero(level.any(axis=0))[0]
         y0, x0 = rows[0], cols[0]
         crop = level[y0:rows[-1] + 1, x0:cols[-1] + 1].astype(bool)
-        walls = _straight_walls(crop)
-        if walls is None:
+        found = _straight_walls(crop)
+        if found is None:
             continue
+        walls, strokes = found
         kept = np.zeros((side, side), np.uint8)
-        kept[y0:rows[-1] + 1, x0:cols[-1] + 1] = _digits_left(crop & ~walls, lambda *_: False)
+        kept[y0:rows[-1] + 1, x0:cols[-1] + 1] = _digits_left(crop & ~walls, strokes, lambda *_: False)
         kept = cv2.dilate(kept, np.ones((3, 3), np.uint8))  # rounding, both ways
         ys, xs = np.nonzero(own)
         at = np.rint(forward @ np.stack([xs, ys, np.ones_like(xs)]).astype(np.float64)).astype(int)
@@ -106,19 +109,21 @@ def _askew_digits(own: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _digits_left(left: np.ndarray, a_box: Callable[[int, int, np.ndarray], bool]) -> np.ndarray:
+def _digits_left(left: np.ndarray, strokes: np.ndarray, a_box: Callable[[int, int, np.ndarray], bool]) -> np.ndarray:
     """What is left of printed boxes once their straight walls are gone: digits that touched
     them, and bits of wall (corners, stubs, two walls side by side, too thick for one) or whole
     boxes out of line with the rest (`a_box`, given a piece's offset and ink, tells). A digit is
     at least a third as tall as the boxes; a wall left standing is box-high, upright and no
-    wider than two walls."""
+    wider than two walls, and holds none of the upright `strokes` found off the walls' pitch."""
     h = left.shape[0]
     count, labels, stats, _ = cv2.connectedComponentsWithStats(left.astype(np.uint8), connectivity=8)
     keep = []
     for i in range(1, count):
         x, y, w, bh = stats[i, :4]
         piece = labels[y:y + bh, x:x + w] == i
-        if bh * 3 < h or (bh >= 0.6 * h and w <= 2 * WALL_THICKNESS + 3 and _upright(piece)) or a_box(x, y, piece):
+        standing = (bh >= 0.6 * h and w <= 2 * WALL_THICKNESS + 3 and _upright(piece)
+                    and not strokes[y:y + bh, x:x + w][piece].any())
+        if bh * 3 < h or standing or a_box(x, y, piece):
             continue
         keep.append(i)
     return np.isin(labels, keep)
@@ -135,11 +140,14 @@ def _upright(piece: np.ndarray) -> bool:
     return abs(np.polyfit(rows, middles, 1)[0]) * len(rows) < WALL_THICKNESS / 2
 
 
-def _straight_walls(own: np.ndarray) -> np.ndarray | None:
+def _straight_walls(own: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """The walls of a printed box or row of boxes: thin straight lines along its top and bottom,
     and from one to the other at both ends and between; grown by a pixel. None for anything
     else: a box drawn by hand, whose walls wobble, or a digit, which has no thin straight
-    sides all round. Digits written into the boxes, touching the walls or not, are left."""
+    sides all round. Digits written into the boxes, touching the walls or not, are left.
+
+    Returned with the walls: the upright strokes that run from top to bottom like them but off
+    the boxes' pitch (an upright 1 touching both walls), which are digits."""
     h, w = own.shape
     if w < BOX_ASPECT * h:
         return None  # a 1 or a 7: straight, but no box
@@ -172,8 +180,25 @@ def _straight_walls(own: np.ndarray) -> np.ndarray | None:
     lefts = [stats[i, 0] for i in sides]
     if not lefts or min(lefts) >= w // 4 or max(lefts) < w - w // 4:
         return None
-    walls = (across > 0) | np.isin(labels, sides)
-    return cv2.dilate(walls.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & own
+    on_pitch = _on_the_pitch([stats[i, 0] + stats[i, 2] / 2 for i in sides])
+    walls = (across > 0) | np.isin(labels, [i for i, wall in zip(sides, on_pitch) if wall])
+    strokes = np.isin(labels, [i for i, wall in zip(sides, on_pitch) if not wall])
+    return cv2.dilate(walls.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & own, strokes
+
+
+def _on_the_pitch(centres: list[float]) -> list[bool]:
+    """Which upright lines are walls of a row of equal boxes: those on the most even spacing
+    from the first to the last that has a line at every step. A digit's straight stroke between
+    them (an upright 1, a 7's stem) is off it. Boxes of unequal widths keep every line."""
+    x = np.asarray(centres, np.float64)
+    first, last = x.min(), x.max()
+    for count in range(len(x) - 1, 1, -1):
+        pitch = (last - first) / count
+        grid = first + pitch * np.arange(count + 1)
+        near = np.abs(x[:, None] - grid[None, :]) <= max(WALL_THICKNESS + 2, PITCH_SLACK * pitch)
+        if near.any(axis=0).all():
+            return near.any(axis=1).tolist()
+    return [True] * len(x)
 
 
 def _straight(ink: np.ndarray, length: int, horizontal: bool, gap: int = WALL_GAP) -> np.ndarray:

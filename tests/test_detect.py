@@ -614,8 +614,8 @@ def test_straight_walls_are_found_on_printed_boxes_only():
     rounded square do not."""
     box = np.zeros((60, 150), bool)
     box[:3], box[-3:], box[:, :3], box[:, -3:], box[:, 73:76] = True, True, True, True, True
-    walls = boxes._straight_walls(box)
-    assert walls is not None and walls[box].mean() > 0.95
+    found = boxes._straight_walls(box)
+    assert found is not None and found[0][box].mean() > 0.95 and not found[1].any()
     wobbly = np.zeros((60, 150), np.uint8)
     points = np.array([[2, 2], [40, 12], [90, 1], [147, 10], [136, 30], [147, 57], [70, 46], [3, 57], [14, 30]])
     cv2.polylines(wobbly, [points], True, 1, 2)
@@ -623,6 +623,22 @@ def test_straight_walls_are_found_on_printed_boxes_only():
     square = cv2.rectangle(np.zeros((60, 60), np.uint8), (6, 6), (53, 53), 1, 12)
     for shape in (wobbly, zero, square):
         assert boxes._straight_walls(shape.astype(bool)) is None
+
+
+@pytest.mark.parametrize("at", [14, 25, 60])
+def test_an_upright_1_touching_both_walls_of_a_printed_box_is_no_wall(at):
+    """Walls of a row of equal boxes stand on one pitch; a straight stroke from wall to wall
+    between them is a digit, and only the walls are box ink."""
+    mask = np.zeros((240, 260), np.uint8)  # the row of boxes a line of writing high in the frame
+    mask[10:13, 5:256], mask[67:70, 5:256] = 255, 255
+    for x in (5, 88, 171, 253):  # three boxes, 83 px apart
+        mask[10:70, x:x + 3] = 255
+    mask[12:68, 88 + at:88 + at + 4] = 255  # the 1, in the middle box
+    mask[20:60, 190:194], mask[20:24, 190:215] = 255, 255  # a 7 apart in the last box
+    ink = boxes.box_ink(mask, min_height=20)
+    assert not ink[14:66, 88 + at:88 + at + 4].any()
+    assert ink[10:70, 6].all() and ink[30, 89] and ink[30, 254]
+    assert not ink[20:60, 190:194].any()
 
 
 def test_a_decimal_point_or_a_speck_beside_big_digits_is_not_a_digit(small_mnist, recognizer):

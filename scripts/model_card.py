@@ -47,6 +47,12 @@ def command(metrics: dict) -> str:
         words.append("--no-augment")
     if c.get("lr") not in (None, defaults.LEARNING_RATE):
         words.append(f"--lr {c['lr']}")
+    if c.get("weight_decay") not in (None, defaults.WEIGHT_DECAY):
+        words.append(f"--weight-decay {c['weight_decay']:g}")
+    if c.get("batch_size") not in (None, defaults.BATCH_SIZE):
+        words.append(f"--batch-size {c['batch_size']}")
+    if c.get("schedule") not in (None, "cosine"):
+        words.append(f"--schedule {c['schedule']}")
     if c.get("elastic"):
         words.append("--elastic")
     for flag, default in (("rotation", augment.ROTATION_DEGREES), ("zoom", augment.ZOOM), ("shift", augment.SHIFT)):

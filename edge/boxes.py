@@ -180,20 +180,23 @@ def _straight_walls(own: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     lefts = [stats[i, 0] for i in sides]
     if not lefts or min(lefts) >= w // 4 or max(lefts) < w - w // 4:
         return None
-    on_pitch = _on_the_pitch([stats[i, 0] + stats[i, 2] / 2 for i in sides])
+    on_pitch = _on_the_pitch([stats[i, 0] + stats[i, 2] / 2 for i in sides], BOX_ASPECT * inner)
     walls = (across > 0) | np.isin(labels, [i for i, wall in zip(sides, on_pitch) if wall])
     strokes = np.isin(labels, [i for i, wall in zip(sides, on_pitch) if not wall])
     return cv2.dilate(walls.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & own, strokes
 
 
-def _on_the_pitch(centres: list[float]) -> list[bool]:
+def _on_the_pitch(centres: list[float], narrowest: float) -> list[bool]:
     """Which upright lines are walls of a row of equal boxes: those on the most even spacing
-    from the first to the last that has a line at every step. A digit's straight stroke between
-    them (an upright 1, a 7's stem) is off it. Boxes of unequal widths keep every line."""
+    from the first to the last, no narrower than `narrowest`, that has a line at every step. A
+    digit's straight stroke between them (an upright 1, a 7's stem) is off it. Boxes of unequal
+    widths keep every line."""
     x = np.asarray(centres, np.float64)
     first, last = x.min(), x.max()
     for count in range(len(x) - 1, 1, -1):
         pitch = (last - first) / count
+        if pitch < narrowest:
+            continue
         grid = first + pitch * np.arange(count + 1)
         near = np.abs(x[:, None] - grid[None, :]) <= max(WALL_THICKNESS + 2, PITCH_SLACK * pitch)
         if near.any(axis=0).all():

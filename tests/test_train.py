@@ -30,6 +30,16 @@ def test_cnn_matches_the_published_recipe_size():
 
 
 @pytest.mark.parametrize("arch", ["cnn", "resnet"])
+def test_width_scales_every_stage(arch):
+    narrow, wide = models.build(arch, width=16), models.build(arch, width=48)
+    filters = lambda m: [layer.filters for layer in m.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [3 * f for f in filters(narrow)] == filters(wide)
+    assert models.count_macs(wide) > 6 * models.count_macs(narrow)
+    with pytest.raises(ValueError, match="width must be at least 1"):
+        models.build(arch, width=0)
+
+
+@pytest.mark.parametrize("arch", ["cnn", "resnet"])
 def test_each_architecture_trains_one_epoch(arch, small_mnist, tmp_path):
     metrics = runs.train(arch, small_mnist, tmp_path, fitting.FitConfig(**ONE_EPOCH))
     for name in REPORT_FILES:
@@ -162,11 +172,12 @@ def test_menu_through_a_pseudo_terminal(tmp_path):
     assert proc.returncode == 2 and "none" in text  # the missing data is reported after the choice
 
 
-def test_elastic_plateau_label_smoothing_and_augmentation_strength_train(cli, tmp_path):
+def test_elastic_plateau_label_smoothing_augmentation_strength_and_width_train(cli, tmp_path):
     result = cli("train", "--arch", "cnn", "--epochs", "1", "--limit", "300", "--elastic", "--schedule", "plateau",
-                 "--label-smoothing", "0.1", "--rotation", "15", "--zoom", "0.15", "--out", tmp_path)
+                 "--label-smoothing", "0.1", "--rotation", "15", "--zoom", "0.15", "--width", "8", "--out", tmp_path)
     assert result.status == 0, result.stderr
     config = json.loads((tmp_path / "metrics.json").read_text())["config"]
+    assert config["width"] == 8 and keras.saving.load_model(tmp_path / "cnn.keras").get_layer("s0a_conv").filters == 8
     assert config["elastic"] and config["schedule"] == "plateau" and config["label_smoothing"] == 0.1
     assert (config["rotation"], config["zoom"], config["shift"]) == (15.0, 0.15, 0.1)
     assert "test accuracy" in result.stdout

@@ -31,6 +31,8 @@ def configure_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--zoom", type=unit_float, default=augment.ZOOM, help="largest random zoom, as a fraction")
     p.add_argument("--shift", type=unit_float, default=augment.SHIFT,
                    help="largest random shift, as a fraction of the side")
+    p.add_argument("--width", type=positive_int, default=defaults.WIDTH, metavar="FILTERS",
+                   help=f"filters in the first stage, doubled in each later one (default {defaults.WIDTH})")
     p.add_argument("--patience", type=positive_int, default=defaults.EARLY_STOP_PATIENCE,
                    help="early-stopping patience in epochs")
     p.add_argument("--seed", type=int, default=defaults.SEED)
@@ -101,7 +103,8 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
         raise UsageError(str(error)) from None
     data = load_mnist(args.data_dir, env.environ, limit=args.limit)
     metrics = runs.train(arch, data, out, config, resume=args.resume, strategy=args.strategy,
-                         members=args.members, member_archs=member_archs, init=args.init)
+                         members=args.members, member_archs=member_archs, init=args.init,
+                         width=args.width)
     print(f"{arch}: test accuracy {metrics['test_accuracy'] * 100:.2f} % "
           f"({metrics['test_errors']} errors of {metrics['test_images']}), "
           f"{metrics['parameters']:,} parameters, {metrics['macs_per_image'] / 1e6:.1f} M MACs/image; "

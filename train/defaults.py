@@ -8,3 +8,5 @@ WARMUP_EPOCHS = 1
 EARLY_STOP_PATIENCE = 8
 SEED = 42
 SCHEDULES = ("cosine", "plateau")
+# Filters in a model's first stage; each later stage doubles them.
+WIDTH = 32

@@ -12,8 +12,10 @@ import keras
 from keras import layers
 
 from digitcam.edge import contract
+from digitcam.train import defaults
 
 DROPOUT = 0.4
+WIDTH = defaults.WIDTH
 # PyTorch's default; Keras' 0.99 needs thousands of steps before inference statistics settle.
 BN_MOMENTUM = 0.9
 
@@ -29,7 +31,7 @@ def _conv_bn_relu(x, filters: int, kernel: int, strides: int = 1, padding: str =
     return layers.ReLU(name=f"{name}relu")(x)
 
 
-def build_cnn(name: str = "cnn", width: int = 32) -> keras.Model:
+def build_cnn(name: str = "cnn", width: int = WIDTH) -> keras.Model:
     """The advanced CNN: two stages of 3x3, 3x3, strided 5x5 convolutions, batch norm, dropout.
 
     About 0.33 M parameters and 15 M multiply-accumulates per image at width 32: small
@@ -62,11 +64,12 @@ def _residual_block(x, filters: int, strides: int, name: str):
     return layers.ReLU(name=f"{name}out")(y)
 
 
-def build_resnet(name: str = "resnet", widths: Sequence[int] = (32, 64, 128),
-                 blocks: Sequence[int] = (1, 1, 1)) -> keras.Model:
-    """A small ResNet: identity shortcuts, 1x1 projections where the shape changes, global pooling."""
-    if len(widths) != len(blocks):
-        raise ValueError(f"widths {widths} and blocks {blocks} must have the same length")
+def build_resnet(name: str = "resnet", width: int = WIDTH, blocks: Sequence[int] = (1, 1, 1)) -> keras.Model:
+    """A small ResNet: identity shortcuts, 1x1 projections where the shape changes, global pooling.
+
+    Each stage has twice the filters of the one before, starting at `width`.
+    """
+    widths = [width * 2 ** stage for stage in range(len(blocks))]
     inputs = _inputs()
     x = layers.Rescaling(1.0 / 255, name="rescale")(inputs)
     x = _conv_bn_relu(x, widths[0], 3, padding="same", name="stem_")
@@ -84,11 +87,13 @@ BUILDERS: dict[str, Callable[..., keras.Model]] = {"cnn": build_cnn, "resnet": b
 ARCHITECTURES = ("cnn", "resnet", "ensemble")
 
 
-def build(arch: str, name: str | None = None) -> keras.Model:
-    """A fresh single model by architecture name."""
+def build(arch: str, name: str | None = None, width: int = WIDTH) -> keras.Model:
+    """A fresh single model by architecture name, `width` filters in its first stage."""
     if arch not in BUILDERS:
         raise ValueError(f"unknown architecture {arch!r}; choose from {sorted(BUILDERS)}")
-    return BUILDERS[arch](name=name or arch)
+    if width < 1:
+        raise ValueError(f"width must be at least 1, got {width}")
+    return BUILDERS[arch](name=name or arch, width=width)
 
 
 def fuse_ensemble(members: Sequence[keras.Model], name: str = "ensemble") -> keras.Model:

@@ -47,7 +47,8 @@ def _scope(strategy: str):
 
 
 def _fit_single(arch: str, name: str, data: Mnist, out: Path, config: fitting.FitConfig,
-                resume: bool, strategy: str, init: Path | None = None) -> tuple[keras.Model, dict]:
+                resume: bool, strategy: str, init: Path | None = None,
+                width: int = models.WIDTH) -> tuple[keras.Model, dict]:
     if resume and (out / DONE_MARKER).is_file():
         log.info("%s already finished in %s", name, out)
         model = keras.saving.load_model(out / "best.keras", compile=False)
@@ -55,7 +56,7 @@ def _fit_single(arch: str, name: str, data: Mnist, out: Path, config: fitting.Fi
     # Seeded before the build, so the initial weights follow the run's seed too.
     keras.utils.set_random_seed(config.seed)
     with _scope(strategy):
-        model = models.build(arch, name=name)
+        model = models.build(arch, name=name, width=width)
         if init is not None:
             _load_weights(model, init)
         history = fitting.fit(model, data, out, config, resume=resume)
@@ -79,10 +80,11 @@ def _load_weights(model: keras.Model, init: Path) -> None:
 
 def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resume: bool = False,
           strategy: str = "default", members: int = 3, member_archs: Sequence[str] | None = None,
-          init: Path | None = None) -> dict[str, Any]:
+          init: Path | None = None, width: int = models.WIDTH) -> dict[str, Any]:
     """Train `arch` into `out` and return the metrics written to out/metrics.json.
 
-    `init` starts a single model from a trained model's weights instead of at random.
+    `init` starts a single model from a trained model's weights instead of at random;
+    `width` is the filters of each model's first stage.
     """
     if init is not None and arch == "ensemble":
         raise ValueError("an ensemble cannot start from one model's weights; fine-tune its members")
@@ -95,7 +97,7 @@ def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resum
                                                  "extra_callbacks": config.extra_callbacks})
             log.info("ensemble member %d/%d: %s, seed %d", k + 1, len(archs), member_arch, member_config.seed)
             model, history = _fit_single(member_arch, f"{member_arch}_{k}", data, out / f"member{k}",
-                                         member_config, resume, strategy)
+                                         member_config, resume, strategy, width=width)
             fitted.append(model)
             histories.append(history)
         model = models.fuse_ensemble(fitted)
@@ -104,7 +106,7 @@ def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resum
         seconds = [fitting.seconds_per_epoch(h) for h in histories]
         extra_config = {"members": archs, "member_runs": _member_runs(out, len(archs))}
     else:
-        model, history = _fit_single(arch, arch, data, out, config, resume, strategy, init)
+        model, history = _fit_single(arch, arch, data, out, config, resume, strategy, init, width)
         seconds = [fitting.seconds_per_epoch(history)]
         epoch_seconds = history.get("seconds", [])
         extra_config = {"init": str(init)} if init is not None else {}
@@ -114,7 +116,7 @@ def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resum
         shutil.copyfile(final, out / SEED_MODEL_NAME)
     config_record = {k: v for k, v in asdict(config).items() if k != "extra_callbacks"}
     extra = {
-        "arch": arch, "model_file": final.name, "seed": config.seed, "config": {**config_record, **extra_config},
+        "arch": arch, "model_file": final.name, "seed": config.seed, "config": {**config_record, "width": width, **extra_config},
         "epochs_run": len(history.get("loss", [])),
         "seconds_per_epoch": seconds[0] if len(seconds) == 1 else seconds,
         # The epochs' own times, from history.csv: right for runs resumed or trained apart too.

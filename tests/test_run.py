@@ -92,6 +92,14 @@ def test_predict_reads_images_and_single_digits(cli, small_mnist, tmp_path, ship
     assert plain.stdout.startswith(f"{tmp_path / 'digit.png'}: {small_mnist.y_test[0]}")
 
 
+def test_predict_names_an_unreadable_image_once(cli, tmp_path, shipped_models):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG but not really")
+    result = cli("predict", broken, "--model", shipped_models)
+    assert result.status == 2 and result.stdout == ""
+    assert result.stderr.count("broken.png") == 1 and "not a readable image" in result.stderr
+
+
 def test_info_describes_the_model(cli, shipped_models):
     result = cli("info", shipped_models / "cnn.int8.tflite", "--json")
     info = json.loads(result.stdout)

@@ -22,7 +22,7 @@ ALPHA_SUFFIXES = {".png", ".webp", ".tif", ".tiff", ".gif"}
 
 
 def read_image(path: Path) -> np.ndarray | None:
-    """Decode one image as 8-bit BGR; None (with a warning) when it is not a readable image.
+    """Decode one image as 8-bit BGR; None when it is not a readable image (the caller says so).
 
     A drawing saved with a transparent background keeps its strokes: it is laid on a
     ground that contrasts with them (white under dark strokes, black under light ones).
@@ -33,8 +33,6 @@ def read_image(path: Path) -> np.ndarray | None:
         image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
         if image is not None:
             image = _to_bgr8(image)
-    if image is None:
-        log.warning("%s: not a readable image, skipped", path)
     return image
 
 
@@ -92,6 +90,7 @@ class ImageFolder(Source):
             if image is not None:
                 self._index += 1
                 return Frame(image, self._index - 1, path.name)
+            log.warning("%s: not a readable image, skipped", path)
         return None
 
 

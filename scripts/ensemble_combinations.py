@@ -8,6 +8,8 @@ used to choose.
     python scripts/ensemble_combinations.py NAME=MODEL.keras NAME=RUN_DIR NAME=MODEL.onnx ... [--size 3]
 
 A fused model shipped only as ONNX (models/ensemble.onnx) can be compared with `--size 1`.
+The last lines count the images most of the models get wrong: averaging cannot mend those,
+so they bound what any combination of these models can score.
 """
 
 from __future__ import annotations
@@ -50,6 +52,12 @@ def summary(rows: list[tuple[str, float, float, float]]) -> str:
             f"mean {np.mean(tests) * 100:.2f} %")
 
 
+def shared_errors(probs: list[np.ndarray], labels: np.ndarray) -> dict[str, int]:
+    """How many images every model gets wrong, and how many at least half of them do."""
+    wrong = np.sum([p.argmax(1) != labels for p in probs], axis=0)
+    return {"all": int(np.sum(wrong == len(probs))), "half": int(np.sum(2 * wrong >= len(probs)))}
+
+
 def predictor(path: Path):
     """Probabilities for (N, 28, 28) uint8 images from a .keras model or, through ONNX Runtime, an .onnx one."""
     if path.suffix == ".onnx":
@@ -83,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         for names, val, loss, test in rows:
             print(f"{names:40s} {val * 100:7.2f}% {loss:9.4f} {test * 100:8.2f}%")
     print(summary(rows))
+    for k, (split, labels) in enumerate((("validation", data.y_val), ("test", data.y_test))):
+        shared = shared_errors([p[k] for p in probs.values()], labels)
+        print(f"{split} images wrong in all {len(probs)} models: {shared['all']}; "
+              f"in at least half: {shared['half']} of {len(labels):,}")
     return 0
 
 

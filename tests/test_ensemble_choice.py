@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scripts.ensemble_combinations import rank, summary
+from scripts.ensemble_combinations import rank, shared_errors, summary
 
 
 def _probs(labels: np.ndarray, wrong: list[int], confidence: float = 0.9) -> np.ndarray:
@@ -36,6 +36,12 @@ def test_summary_names_the_choice_and_the_spread_of_test_scores():
     rows = [("a+b", 0.998, 0.01, 0.9970), ("a+c", 0.997, 0.01, 0.9980), ("b+c", 0.996, 0.02, 0.9960)]
     assert summary(rows) == ("3 ranked; chosen on validation: a+b (validation 99.80 %, test 99.70 %); "
                              "test of all: best 99.80 %, mean 99.70 %")
+
+
+def test_shared_errors_count_what_averaging_cannot_mend():
+    y = np.arange(10)
+    probs = [_probs(y, [0, 1, 2]), _probs(y, [0, 1]), _probs(y, [0, 5]), _probs(y, [0])]
+    assert shared_errors(probs, y) == {"all": 1, "half": 2}  # 0 by all four; 1 by two of four
 
 
 def test_test_time_views_move_the_digit_as_named():

@@ -133,7 +133,12 @@ def light_ink(gray: np.ndarray) -> bool:
     return sheet is None or sheet.solidity < SHEET_SOLIDITY
 
 
-FLAT_KERNEL = WORK_HEIGHT // 8 + 1  # px at work scale: wider than any pen or marker stroke
+FLAT_KERNEL = WORK_HEIGHT // 8 + 1  # px at work scale: wider than any pen stroke
+# px at work scale: wider than a bold marker's stroke on a digit that fills the picture. Dark
+# strips this narrow are taken for ink only where paper surrounds them; at the frame's edge they
+# are shadow, wider than FLAT_KERNEL or not.
+BOLD_KERNEL = WORK_HEIGHT // 4 + 1
+BOLD_DEPTH = 0.92  # of the light the wider closing sees: darker than this is ink it wiped out
 PAPER_LEVEL = 220.0
 
 
@@ -160,11 +165,35 @@ def _light(smooth: np.ndarray) -> np.ndarray:
     # closes, so neither is the light.
     h, w = smooth.shape
     half = cv2.resize(smooth, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
-    light = cv2.morphologyEx(half, cv2.MORPH_CLOSE,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (FLAT_KERNEL // 2 | 1, FLAT_KERNEL // 2 | 1)))
+    light = _closing(half, FLAT_KERNEL)
+    _relight_bold_ink(light, _closing(half, BOLD_KERNEL))
     light = np.maximum(cv2.resize(light, (w, h), interpolation=cv2.INTER_LINEAR), smooth)
     _relight_enclosed_ink(light)
     return light
+
+
+def _closing(half: np.ndarray, kernel: int) -> np.ndarray:
+    """A grey closing at half scale by a square `kernel` px wide at work scale."""
+    return cv2.morphologyEx(half, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel // 2 | 1,) * 2))
+
+
+def _relight_bold_ink(light: np.ndarray, wider: np.ndarray) -> None:
+    """Strokes wider than FLAT_KERNEL (a bold marker close up) survive the closing and would be
+    divided out as shade, leaving the digit in pieces. A closing as wide as BOLD_KERNEL wipes
+    them out; where it sees the light brighter, in a patch with paper all round it, the patch is
+    ink and takes that light. A patch at the frame's edge is a strip of shadow, left as it is."""
+    darker = (light < BOLD_DEPTH * wider.astype(np.float32)).astype(np.uint8)
+    if not darker.any():
+        return
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(darker, connectivity=8)
+    h, w = light.shape
+    for i in range(1, count):
+        x, y, bw, bh, _ = stats[i]
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue
+        # Grown a little: the patch's rim is only a little darker, and would stay a ring of shade.
+        region = cv2.dilate((labels == i).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        light[region] = np.maximum(light[region], wider[region])
 
 
 SHADOW_DEPTH = 0.6  # light below this share of the paper's is a shadow, a desk, or solid ink

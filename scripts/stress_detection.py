@@ -227,7 +227,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
     ink = images > 60
     rows, cols = ink.any(axis=2).sum(axis=1), ink.any(axis=1).sum(axis=1)
     wide_ones = np.nonzero(cols > 1.05 * np.maximum(rows, 1))[0]
-    marker = lambda g, size: cv2.dilate(g, np.ones((max(3, size // 12),) * 2, np.uint8))  # noqa: E731
+    marker = lambda g, size: bold(g, size, 12)  # noqa: E731
     fine = lambda g, size: np.clip((g - 0.7) * 4, 0, 1)  # noqa: E731
     return {
         "plain": plain(),
@@ -297,14 +297,21 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
 
 
 
+def bold(glyph: np.ndarray, side: int, share: int) -> np.ndarray:
+    """A digit redrawn with a marker: its strokes widened by 1/`share` of its side."""
+    return cv2.dilate(glyph, np.ones((max(3, side // share),) * 2, np.uint8))
+
+
 def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light: str,
          count: tuple[int, int] = (1, 2), sides: tuple[int, int] = (40, 601),
          size: tuple[int, int] = (640, 480)) -> Page:
     """A photo cropped around one handwritten digit (or `count` digits in a row), as a user would
     crop it: a margin of 5-40 %, `sides` px on its longer side, with paper grain, and the light
     given by `light`."""
+    pale = light in ("pencil", "pale marker")
     page, alpha, truth = write(rng, images, labels, count=count, height=(80, 200), size=size,
-                               ink=PAPER - 75 if light == "pencil" else INK)
+                               ink=PAPER - 75 if pale else INK,
+                               stroke=(lambda g, side: bold(g, side, 8)) if light == "pale marker" else None)
     rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
     size = rows.max() - rows.min()
     left, right, top, bottom = (int(m * size) for m in rng.uniform(0.05, 0.4, 4))
@@ -327,7 +334,8 @@ def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light
     return photo, truth
 
 
-CROP_LIGHTS = ("even", "pencil", "light falls off", "shadow edge", "dim", "jpeg 30")
+# A pale marker: a grey felt-tip, or pencil photographed close (its strokes wide in pixels).
+CROP_LIGHTS = ("even", "pencil", "pale marker", "light falls off", "shadow edge", "dim", "jpeg 30")
 # A number's crop, small (as wide as a crop of one digit, `digitcam predict`'s limit for one is
 # 200 px) or large.
 NUMBER_CROP = {"count": (2, 6), "sides": (100, 1201), "size": (1400, 480)}

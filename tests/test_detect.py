@@ -327,6 +327,20 @@ def test_a_big_digit_with_a_filled_loop_is_not_taken_for_a_shadow(small_mnist, r
     assert number == "9"
 
 
+@pytest.mark.parametrize("index", [2, 3, 11])  # the committed subset's first three 0s
+def test_a_bold_light_grey_digit_is_read_whole(small_mnist, recognizer, index):
+    """A thick marker in pale grey, its strokes a seventh of the frame high: wider than a pen's,
+    not as dark as a shadow, and still ink to be read whole, not in pieces."""
+    zero = small_mnist.x_test[index]
+    assert small_mnist.y_test[index] == 0
+    glyph = cv2.resize(zero, (300, 300), interpolation=cv2.INTER_CUBIC)
+    glyph = cv2.dilate(glyph, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (31, 31))).astype(np.float32) / 255
+    page = np.full((480, 640), 230.0, np.float32)
+    page[90:390, 170:470] -= 75 * np.clip(glyph, 0, 1)
+    boxes_found, number = read(np.clip(page, 0, 255).astype(np.uint8), recognizer)
+    assert number == "0" and boxes_found[0][3] > 200
+
+
 def test_digits_written_flat_are_read_when_the_model_is_sure(small_mnist, recognizer):
     """A 2 or 5 written flat (1.6-2.2 times as wide as tall) is wider than digits usually are:
     it is read whole, but only when the model is sure."""

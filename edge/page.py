@@ -187,13 +187,14 @@ def _relight_bold_ink(light: np.ndarray, wider: np.ndarray) -> None:
         return
     count, labels, stats, _ = cv2.connectedComponentsWithStats(darker, connectivity=8)
     h, w = light.shape
-    for i in range(1, count):
-        x, y, bw, bh, _ = stats[i]
-        if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
-            continue
-        # Grown a little: the patch's rim is only a little darker, and would stay a ring of shade.
-        region = cv2.dilate((labels == i).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-        light[region] = np.maximum(light[region], wider[region])
+    x, y, bw, bh = (stats[:, k] for k in range(4))
+    enclosed = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h)
+    enclosed[0] = False  # the background
+    if not enclosed.any():
+        return
+    # Grown a little: the patch's rim is only a little darker, and would stay a ring of shade.
+    region = cv2.dilate(enclosed[labels].astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    light[region] = np.maximum(light[region], wider[region])
 
 
 SHADOW_DEPTH = 0.6  # light below this share of the paper's is a shadow, a desk, or solid ink

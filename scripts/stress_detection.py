@@ -235,7 +235,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "sticky note": plain(paper=(110, 225, 250), ink=(120, 40, 20)),
         "red ink": plain(ink=(40, 40, 190)),
         "marker": plain(stroke=marker),
-        # A grey felt-tip, or pencil held close to the camera: strokes a quarter of a digit wide.
+        # A grey felt-tip, or pencil held close to the camera: strokes about a quarter of a digit wide.
         "pale marker, close": plain(height=(150, 260), count=(1, 3), ink=PAPER - 75, spacing=1.1,
                                     stroke=lambda g, size: bold(g, size, 8)),
         "fine pen": plain(stroke=fine),

@@ -341,6 +341,23 @@ def test_a_bold_light_grey_digit_is_read_whole(small_mnist, recognizer, index):
     assert number == "0" and boxes_found[0][3] > 200
 
 
+@pytest.mark.parametrize("enclosed", [True, False])
+def test_a_dark_band_wider_than_a_pen_is_ink_inside_the_page_and_shadow_at_its_edge(enclosed):
+    """A band 90 px wide (wider than the light estimate's closing, narrower than the bold one):
+    with paper all round it, it is a marker's stroke and stays dark once the light is divided
+    out; reaching the frame's edge, it is a shadow and is divided out."""
+    from digitcam.edge.page import PAPER_LEVEL, flatten
+
+    gray = np.full((480, 640), 230, np.uint8)
+    left = 200 if enclosed else 0
+    gray[100:380 if enclosed else 480, left:left + 90] = 160
+    band = flatten(gray)[200:280, left + 20:left + 70]
+    if enclosed:
+        assert band.mean() < 0.8 * PAPER_LEVEL
+    else:
+        assert abs(band.mean() - PAPER_LEVEL) < 10
+
+
 def test_digits_written_flat_are_read_when_the_model_is_sure(small_mnist, recognizer):
     """A 2 or 5 written flat (1.6-2.2 times as wide as tall) is wider than digits usually are:
     it is read whole, but only when the model is sure."""

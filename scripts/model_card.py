@@ -60,6 +60,8 @@ def command(metrics: dict) -> str:
     for flag, default in (("rotation", augment.ROTATION_DEGREES), ("zoom", augment.ZOOM), ("shift", augment.SHIFT)):
         if c.get(flag, default) != default:
             words.append(f"--{flag} {c[flag]:g}")
+    if c.get("bold"):
+        words.append(f"--bold {c['bold']:g}")
     if c.get("label_smoothing"):
         words.append(f"--label-smoothing {c['label_smoothing']}")
     return " ".join(words)

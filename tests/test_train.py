@@ -174,10 +174,10 @@ def test_menu_through_a_pseudo_terminal(tmp_path):
 
 def test_elastic_plateau_label_smoothing_augmentation_strength_and_width_train(cli, tmp_path):
     result = cli("train", "--arch", "cnn", "--epochs", "1", "--limit", "300", "--elastic", "--schedule", "plateau",
-                 "--label-smoothing", "0.1", "--rotation", "15", "--zoom", "0.15", "--width", "8", "--out", tmp_path)
+                 "--label-smoothing", "0.1", "--rotation", "15", "--zoom", "0.15", "--width", "8", "--bold", "0.5", "--out", tmp_path)
     assert result.status == 0, result.stderr
     config = json.loads((tmp_path / "metrics.json").read_text())["config"]
-    assert config["width"] == 8 and keras.saving.load_model(tmp_path / "cnn.keras").get_layer("s0a_conv").filters == 8
+    assert config["bold"] == 0.5 and config["width"] == 8 and keras.saving.load_model(tmp_path / "cnn.keras").get_layer("s0a_conv").filters == 8
     assert config["elastic"] and config["schedule"] == "plateau" and config["label_smoothing"] == 0.1
     assert (config["rotation"], config["zoom"], config["shift"]) == (15.0, 0.15, 0.1)
     assert "test accuracy" in result.stdout
@@ -192,6 +192,23 @@ def test_elastic_distortion_keeps_shape_and_ink():
     out = elastic(batch, rng)
     assert out.shape == batch.shape and not np.array_equal(out, batch)
     assert abs(out.sum() - batch.sum()) / batch.sum() < 0.25
+
+
+def test_bolder_grows_the_strokes_of_the_share_asked_for():
+    from digitcam.train.augment import bolder
+
+    batch = np.zeros((400, 28, 28, 1), np.float32)
+    batch[:, 6:22, 13:15] = 255  # a 1, two pixels wide
+    out = np.asarray(bolder(0.25, seed=3)(batch))
+    widths = (out[:, 14, :, 0] > 0).sum(axis=1)
+    assert set(widths) == {2, 4}  # untouched, or a pixel wider on each side
+    assert 0.15 < np.mean(widths == 4) < 0.35
+    assert np.array_equal(np.asarray(bolder(0.0, seed=3)(batch)), batch)
+
+
+def test_bold_outside_zero_to_one_is_refused():
+    with pytest.raises(ValueError, match="bold must be a share"):
+        fitting.FitConfig(bold=1.5)
 
 
 @pytest.mark.parametrize("field,value", [("rotation", -1.0), ("zoom", 1.0), ("shift", 1.5)])

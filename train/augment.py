@@ -11,6 +11,7 @@ import numpy as np
 ROTATION_DEGREES = 12.0
 ZOOM = 0.10
 SHIFT = 0.10
+BOLD = 0.0  # share of training digits drawn with a bolder pen (off unless asked)
 ELASTIC_ALPHA = 34.0
 ELASTIC_SIGMA = 4.0
 
@@ -26,6 +27,23 @@ def geometric(seed: int, rotation: float = ROTATION_DEGREES, zoom: float = ZOOM,
         layers.RandomZoom((-zoom, zoom), seed=seed + 1, **fill),
         layers.RandomTranslation(shift, shift, seed=seed + 2, **fill),
     ], name="augment")
+
+
+def bolder(share: float, seed: int):
+    """A batch transform: a random `share` of the digits drawn bolder, every stroke grown by a
+    pixel all round (a 3x3 maximum), as a felt-tip or pencil photographed close draws them.
+
+    MNIST's strokes are 10-24 % of a digit's side (5th-95th percentile); a marker's reach 30 %.
+    """
+    import tensorflow as tf
+
+    generator = tf.random.Generator.from_seed(seed)
+
+    def apply(batch):
+        chosen = generator.uniform([tf.shape(batch)[0], 1, 1, 1]) < share
+        return tf.where(chosen, tf.nn.max_pool2d(batch, 3, 1, "SAME"), batch)
+
+    return apply
 
 
 def elastic(images: np.ndarray, rng: np.random.Generator, alpha: float = ELASTIC_ALPHA,

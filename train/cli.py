@@ -31,6 +31,8 @@ def configure_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--zoom", type=unit_float, default=augment.ZOOM, help="largest random zoom, as a fraction")
     p.add_argument("--shift", type=unit_float, default=augment.SHIFT,
                    help="largest random shift, as a fraction of the side")
+    p.add_argument("--bold", type=unit_float, default=augment.BOLD, metavar="SHARE",
+                   help="share of training digits drawn with strokes a pixel bolder all round")
     p.add_argument("--width", type=positive_int, default=defaults.WIDTH, metavar="FILTERS",
                    help=f"filters in the first stage, doubled in each later one (default {defaults.WIDTH})")
     p.add_argument("--patience", type=positive_int, default=defaults.EARLY_STOP_PATIENCE,
@@ -98,7 +100,7 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
                            weight_decay=args.weight_decay, schedule=args.schedule,
                            label_smoothing=args.label_smoothing, elastic=args.elastic,
                            augment=not args.no_augment, rotation=args.rotation, zoom=args.zoom,
-                           shift=args.shift, seed=args.seed, patience=args.patience)
+                           shift=args.shift, bold=args.bold, seed=args.seed, patience=args.patience)
     except ValueError as error:
         raise UsageError(str(error)) from None
     data = load_mnist(args.data_dir, env.environ, limit=args.limit)

@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from digitcam.train import augment
-from digitcam.train.augment import ROTATION_DEGREES, SHIFT, ZOOM
+from digitcam.train.augment import BOLD, ROTATION_DEGREES, SHIFT, ZOOM
 from digitcam.train.defaults import (BATCH_SIZE, EARLY_STOP_PATIENCE, EPOCHS, LEARNING_RATE, SCHEDULES, SEED,
                                      WARMUP_EPOCHS, WEIGHT_DECAY)
 
@@ -43,6 +43,7 @@ class FitConfig:
     rotation: float = ROTATION_DEGREES
     zoom: float = ZOOM
     shift: float = SHIFT
+    bold: float = BOLD
     seed: int = SEED
     patience: int = EARLY_STOP_PATIENCE
     extra_callbacks: list = field(default_factory=list, repr=False)
@@ -54,6 +55,8 @@ class FitConfig:
             raise ValueError("epochs, batch size and learning rate must be positive, weight decay at least 0")
         if not (0 <= self.rotation <= 180 and 0 <= self.zoom < 1 and 0 <= self.shift < 1):
             raise ValueError("rotation must be 0-180 degrees, zoom and shift fractions below 1")
+        if not 0 <= self.bold <= 1:
+            raise ValueError(f"bold must be a share from 0 to 1, got {self.bold}")
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, config: FitConfig, training: bool):
@@ -74,6 +77,9 @@ def make_dataset(x: np.ndarray, y: np.ndarray, config: FitConfig, training: bool
     if training and config.augment:
         layer = augment.geometric(config.seed, config.rotation, config.zoom, config.shift)
         ds = ds.map(lambda a, b: (layer(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
+    if training and config.augment and config.bold > 0:
+        bolder = augment.bolder(config.bold, config.seed + 3)
+        ds = ds.map(lambda a, b: (bolder(a), b))
     return ds.prefetch(tf.data.AUTOTUNE)
 
 

@@ -182,19 +182,23 @@ def _relight_bold_ink(light: np.ndarray, wider: np.ndarray) -> None:
     divided out as shade, leaving the digit in pieces. A closing as wide as BOLD_KERNEL wipes
     them out; where it sees the light brighter, in a patch with paper all round it, the patch is
     ink and takes that light. A patch at the frame's edge is a strip of shadow, left as it is."""
-    darker = (light < BOLD_DEPTH * wider.astype(np.float32)).astype(np.uint8)
-    if not darker.any():
-        return
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(darker, connectivity=8)
-    h, w = light.shape
-    x, y, bw, bh = (stats[:, k] for k in range(4))
-    enclosed = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h)
-    enclosed[0] = False  # the background
-    if not enclosed.any():
+    darker = light < BOLD_DEPTH * wider.astype(np.float32)
+    labels, patches = _enclosed_patches(darker)
+    if not patches:
         return
     # Grown a little: the patch's rim is only a little darker, and would stay a ring of shade.
-    region = cv2.dilate(enclosed[labels].astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    region = cv2.dilate(np.isin(labels, patches).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     light[region] = np.maximum(light[region], wider[region])
+
+
+def _enclosed_patches(mask: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The connected patches of `mask` with no pixel on the frame's edge, as (labels, their
+    numbers). Shadows and desks reach the edge, since what casts them stands outside the picture."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    h, w = mask.shape
+    x, y, bw, bh = (stats[:, k] for k in range(4))
+    enclosed = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h)
+    return labels, [i for i in range(1, count) if enclosed[i]]
 
 
 SHADOW_DEPTH = 0.6  # light below this share of the paper's is a shadow, a desk, or solid ink
@@ -208,15 +212,8 @@ def _relight_enclosed_ink(light: np.ndarray) -> None:
     h, w = light.shape
     small = cv2.resize(light, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     paper = float(np.percentile(small, 90))
-    dark = (small < SHADOW_DEPTH * paper).astype(np.uint8)
-    if not dark.any():
-        return
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    sh, sw = small.shape
-    for i in range(1, count):
-        x, y, bw, bh, _ = stats[i]
-        if x == 0 or y == 0 or x + bw >= sw or y + bh >= sh:
-            continue  # reaches the frame's edge: shadow or desk
+    labels, patches = _enclosed_patches(small < SHADOW_DEPTH * paper)
+    for i in patches:
         patch = (labels == i).astype(np.uint8)
         ring = (cv2.dilate(patch, np.ones((5, 5), np.uint8)) > 0) & (patch == 0)
         level = float(np.median(small[ring])) if ring.any() else paper

@@ -22,7 +22,8 @@ from digitcam.edge.recognizer import Prediction, Recognizer
 
 # Readings compete on doubt (1 - geometric mean confidence of their pieces), and each cut
 # multiplies a reading's doubt by SPLIT_PENALTY (for a blob up to 1.3x as wide as tall; see
-# `split_penalty`): one wide digit is likelier than two touching ones. Below DOUBT_FLOOR confidences are all "sure" (calibration is not finer than that).
+# `split_penalty`): one wide digit is likelier than two touching ones. Below DOUBT_FLOOR
+# confidences are all "sure" (calibration is not finer than that).
 # With 8, `scripts/stress_detection.py --pages 40` reads 35/40 pages of touching digits
 # (25 with --no-cut) and all 40 pages of wide single digits, as without cutting.
 SPLIT_PENALTY = 8.0

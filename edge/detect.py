@@ -5,8 +5,9 @@ on white, ruled or squared paper or in the boxes of a form, with the desk around
 `page.py` finds the sheet and evens out its light, `skew.py` levels a lined page that lies
 askew; here adaptive thresholding marks the ink, boxes drawn around digits (`boxes.py`) and long
 thin lines (rules, grid) are removed, and the ink is grouped into digit-shaped boxes, leaving
-out ink far fainter than the page's digits (the back of the sheet showing through) and lines of
-text (`textlines.py`). Small digits in a large frame get a second, closer look (`closer.py`).
+out ink far fainter than the page's digits (the back of the sheet showing through, alone or
+touching a digit) and lines of text (`textlines.py`). Small digits in a large frame get a
+second, closer look (`closer.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import cv2
 import numpy as np
 
 from digitcam.edge import boxes, closer, skew, textlines
-from digitcam.edge.page import WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
+from digitcam.edge.page import PAPER_LEVEL, WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.touching import split_options, stacked_split
 
@@ -86,6 +87,9 @@ FAINT_SHARE = 0.4
 # x the paper's usual brightness: paper this much brighter is under glare, which washes ink out
 # as faint as that, and keeps it.
 GLARE = 1.06
+# x the least digit height: a piece of faint ink joined to a digit, this wide or tall beyond the
+# rim of its dark strokes, is writing showing through that touches it, not a stroke's tapering end.
+SHED_REACH = 0.5
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 # px at half work scale: lines thinner than this are rules; a blurred photo of a grid makes them 2-3.
 LINE_THICKNESS = 4
@@ -274,7 +278,17 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
     min_part = max(5, config.min_height // 4)
     kept = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
-    faint = _faint_parts(work, light, labels, stats, kept, _min_height(config, work.shape[0]))
+    least = _min_height(config, work.shape[0])
+    faint = _faint_parts(work, light, labels, stats, kept, least)
+    # Faint writing standing apart, digit-sized, shows this sheet's back or rubbed-out pencil:
+    # then faint ink hanging off a digit is more of it. Elsewhere it is the digit's own, drawn
+    # lightly or faded by a shaking camera.
+    if any(stats[i, cv2.CC_STAT_HEIGHT] >= least for i in faint) and \
+            _shed_faint_ink(mask, flat, light, labels, stats, kept, least):
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        kept = [i for i in range(1, count)
+                if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
+        faint = _faint_parts(work, light, labels, stats, kept, least)
     # Faint parts lead to no box, but stay in the mask: one inside a digit's box (a loop drawn
     # lightly) is part of what the model sees there.
     parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None] for i in kept if i not in faint]
@@ -336,6 +350,39 @@ def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats:
         return set()
     page = float(np.median(light[::4, ::4]))
     return {parts[k] for k in faint if lit[k] <= GLARE * page}
+
+
+def _shed_faint_ink(mask: np.ndarray, flat: np.ndarray, light: np.ndarray, labels: np.ndarray,
+                    stats: np.ndarray, parts: list[int], min_height: float) -> bool:
+    """Takes the large pieces of faint ink that hang off a digit's strokes out of `mask`, and
+    says whether it took any: a ghost from the back of the sheet, or rubbed-out pencil, that
+    touches a digit would be read with it as one (a 6 and a ghost 9 below it as an 8).
+
+    Faint is below FAINT_SHARE of the blob's own darkest ink, so a pencil digit, faint all
+    over, keeps everything. Ink within a stroke's blurred rim of the dark strokes stays, as
+    does a piece under glare, which washes a digit's strokes out as faint as a ghost."""
+    page = float(np.median(light[::4, ::4]))
+    rim = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    shed = False
+    for i in parts:
+        x, y, w, h = stats[i, :4]
+        if h < min_height:
+            continue
+        window = np.s_[y:y + h, x:x + w]
+        own = labels[window] == i
+        darkness = 1 - flat[window].astype(np.float32) / PAPER_LEVEL
+        # The darkest 2 %: a ghost may be more of the blob than the digit's strokes are.
+        dark = own & (darkness >= FAINT_SHARE * np.percentile(darkness[own], 98))
+        rest = (own & (cv2.dilate(dark.astype(np.uint8), rim) == 0)).astype(np.uint8)
+        count, pieces, sizes, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
+        for k in range(1, count):
+            if max(sizes[k, 2], sizes[k, 3]) < SHED_REACH * min_height or sizes[k, 4] < 2 * min_height:
+                continue
+            piece = pieces == k
+            if light[window][piece].mean() <= GLARE * page:
+                mask[window][piece] = 0
+                shed = True
+    return shed
 
 
 def _mark_beside_a_digit(box: Box, boxes: list[Box]) -> bool:

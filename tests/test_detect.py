@@ -686,12 +686,14 @@ def test_a_decimal_point_or_a_speck_beside_big_digits_is_not_a_digit(small_mnist
     assert len(detect.find_digits(alone)) == 1  # alone, the same dot is a blob like any other
 
 
-def _show_through(page: np.ndarray, digits: np.ndarray, darkness: float = 0.25) -> np.ndarray:
-    """`digits` written on the back of the sheet: mirrored, blurred and faint, below the row."""
+def _show_through(page: np.ndarray, digits: np.ndarray, darkness: float = 0.25, top: int = 330,
+                  left: int = 100, pitch: int = 150) -> np.ndarray:
+    """`digits` written on the back of the sheet: mirrored, blurred and faint, below the row
+    of `_write` (80 px boxes from `top` and `left`, `pitch` apart)."""
     back = np.zeros(page.shape, np.float32)
     for k, digit in enumerate(digits):
         g = cv2.resize(digit, (80, 80), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
-        back[330:410, 100 + 150 * k:180 + 150 * k] = g[:, ::-1]
+        back[top:top + 80, left + pitch * k:left + 80 + pitch * k] = g[:, ::-1]
     back = cv2.GaussianBlur(back, (0, 0), 1.5)
     return np.clip(page * (1 - darkness * back), 0, 255).astype(np.uint8)
 
@@ -708,6 +710,31 @@ def test_writing_showing_through_the_sheet_is_not_read(small_mnist, recognizer, 
     monkeypatch.undo()
     ghosts_only = _show_through(np.full((480, 640), 230, np.float32), small_mnist.x_test[3:6])
     assert read(ghosts_only, recognizer)[1] == "".join(map(str, small_mnist.y_test[3:6]))
+
+
+def test_writing_showing_through_that_touches_a_digit_is_shed(small_mnist, recognizer, monkeypatch):
+    """A ghost joined to a digit's strokes would be read with it as one blob, twice as tall;
+    it is taken off, and each digit is read alone, in its own height."""
+    digits, labels = small_mnist.x_test[:3], small_mnist.y_test[:3]
+    page = _show_through(_write(digits, 90, gap=1.6), small_mnist.x_test[3:6], top=240, left=80, pitch=144)
+    boxes_read, number = read(page, recognizer)
+    assert number == "".join(map(str, labels)) and max(h for *_, h in boxes_read) < 80, boxes_read
+    monkeypatch.setattr(detect, "SHED_REACH", 1e9)  # nothing is far enough to shed
+    assert sum(h > 90 for *_, h in read(page, recognizer)[0]) == 2  # the first two ghosts touch
+
+
+def test_a_digit_half_faint_under_glare_keeps_its_faint_half(small_mnist, recognizer, monkeypatch):
+    """Glare over part of a digit leaves that part as faint as a ghost hanging off the rest, on
+    paper brighter than the page's: it stays, on a sheet whose back shows through too."""
+    digits, labels = small_mnist.x_test[:3], small_mnist.y_test[:3]
+    page = _show_through(_write(digits, 90, gap=1.6), small_mnist.x_test[3:6]).astype(np.float32)
+    yy, xx = np.mgrid[0:480, 0:640]
+    page += 190 * np.exp(-((xx - 250) / 40) ** 2 - ((yy - 270) / 30) ** 2)  # the middle digit's lower half
+    page = np.clip(page, 0, 255).astype(np.uint8)
+    boxes_read, number = read(page, recognizer)
+    assert number == "".join(map(str, labels)), boxes_read
+    monkeypatch.setattr(detect, "GLARE", 10.0)  # no paper is that bright: glare is not told apart
+    assert read(page, recognizer)[0][1][3] < boxes_read[1][3] - 5  # its faint half is shed
 
 
 def test_a_digit_washed_out_by_glare_is_still_read(small_mnist, recognizer, monkeypatch):

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import skew
+from digitcam.edge import detect, skew
 
 from tests.test_detect import exact, stress_pages
 
@@ -61,5 +61,7 @@ def test_digits_on_a_lined_page_askew_are_read(small_mnist, recognizer, monkeypa
     pages = stress_pages(small_mnist, condition, seed=6, count=6)
     default = exact(pages, recognizer)
     monkeypatch.setattr(skew, "slant", lambda work: 0.0)
+    # Faint rules left in would also be shed where they touch a digit: this is about levelling.
+    monkeypatch.setattr(detect, "SHED_REACH", 1e9)
     without = exact(pages, recognizer)
     assert default >= 5 and without <= default - 2, f"{default} of 6 read, {without} without levelling"

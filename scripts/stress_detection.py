@@ -12,10 +12,12 @@ card number, a row of digits across a page.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos cropped around one digit or a number,
-per light, and drawings saved from a computer, per pen. Needs the full MNIST test set.
+per light, and drawings saved from a computer, per pen. Needs the full MNIST test set, or with
+`--split validation` the validation split's 5,000 digits: figures to choose a model by.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
-        [--condition NAME | --pictures] [--no-cut] [--no-closer-look] [--no-text-lines] [--crops-whole]
+        [--condition NAME | --pictures] [--split test|validation] [--no-cut] [--no-closer-look]
+        [--no-text-lines] [--crops-whole]
 """
 
 from __future__ import annotations
@@ -437,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
                              "(for comparison)")
     parser.add_argument("--pictures", action="store_true",
                         help="only the still pictures: photo crops and drawings, as `digitcam predict` gets them")
+    parser.add_argument("--split", choices=("test", "validation"), default="test",
+                        help="whose handwriting: the test split's, to report, or the validation split's, to "
+                             "choose between models by (choosing on test digits would be choosing on test)")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect
@@ -446,9 +451,13 @@ def main(argv: list[str] | None = None) -> int:
     from digitcam.edge.recognizer import DEFAULT_THRESHOLD
     from digitcam.edge.recognizer import Recognizer
     from digitcam.edge.single import find_in_picture, one_digit, whole_image
-    from digitcam.train.data import load_test
+    from digitcam.train.data import load_mnist, load_test
 
-    images, labels = load_test(args.data_dir)
+    if args.split == "validation":
+        mnist = load_mnist(args.data_dir)
+        images, labels = mnist.x_val, mnist.y_val
+    else:
+        images, labels = load_test(args.data_dir)
     choice = find_model(args.model)
     recognizer = Recognizer(open_backend(choice.path, choice.backend), choice.temperature)
     total = 0

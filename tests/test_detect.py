@@ -244,6 +244,24 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     assert len(rows) == 3 + pictures and rows[0].startswith("photo crop, one digit")
 
 
+def test_the_stress_script_draws_on_the_validation_split_when_asked(mnist_dir, shipped_models, monkeypatch, capsys):
+    """`--split validation` lays out the validation split's digits, never the test split's: to
+    choose between models by, as choosing on test digits would be choosing on test."""
+    from scripts import stress_detection
+    from digitcam.train import data
+
+    drawn = []
+    real = stress_detection.drawing
+    monkeypatch.setattr(stress_detection, "drawing", lambda rng, images, labels, pen: (
+        drawn.append(images), real(rng, images, labels, pen))[1])
+    assert stress_detection.main(["--pictures", "--pages", "1", "--split", "validation", "--data-dir",
+                                  str(mnist_dir), "--model", str(shipped_models)]) == 0
+    mnist = data.load_mnist(mnist_dir, environ={})
+    assert drawn and all(np.array_equal(images, mnist.x_val) for images in drawn)
+    assert not np.array_equal(mnist.x_val[:100], mnist.x_test[:100])  # the check above can fail
+    capsys.readouterr()
+
+
 def test_printed_text_is_not_read_but_the_handwritten_number_under_it_is(small_mnist, recognizer):
     """A form: eight lines of print (tall letters alone are digit-sized) above a handwritten number."""
     words = "the quick brown fox jumps over a lazy dog while Alice and Bob write".split()

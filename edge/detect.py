@@ -274,28 +274,29 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     light = paper_light(work)
     flat = flatten(work, light)
     mask = ink_mask(work, config, color, flat)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
     min_part = max(5, config.min_height // 4)
-    kept = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
-    least = _min_height(config, work.shape[0])
-    faint = _faint_parts(work, light, labels, stats, kept, least)
+    min_height = _min_height(config, work.shape[0])
+
+    def parts_of(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int], set[int]]:
+        """The mask's labels and stats, the labels big enough to keep, and the faint ones among them."""
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        kept = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
+        return labels, stats, kept, _faint_parts(work, light, labels, stats, kept, min_height)
+
+    labels, stats, kept, faint = parts_of(mask)
     # Faint writing standing apart, digit-sized, shows this sheet's back or rubbed-out pencil:
     # then faint ink hanging off a digit is more of it. Elsewhere it is the digit's own, drawn
     # lightly or faded by a shaking camera.
-    if any(stats[i, cv2.CC_STAT_HEIGHT] >= least for i in faint) and \
-            _shed_faint_ink(mask, flat, light, labels, stats, kept, least):
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        kept = [i for i in range(1, count)
-                if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
-        faint = _faint_parts(work, light, labels, stats, kept, least)
+    if any(stats[i, cv2.CC_STAT_HEIGHT] >= min_height for i in faint) and \
+            _shed_faint_ink(mask, flat, light, labels, stats, kept, min_height):
+        labels, stats, kept, faint = parts_of(mask)
     # Faint parts lead to no box, but stay in the mask: one inside a digit's box (a loop drawn
     # lightly) is part of what the model sees there.
     parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None] for i in kept if i not in faint]
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
     max_height = config.max_height_share * (frame_h if whole_frame else max(frame_h, WORK_HEIGHT))
-    min_height = _min_height(config, frame_h)
     found = []
     cuts: dict[Box, int] = {}
     for x, y, w, h, area, cut in boxes:
@@ -348,8 +349,13 @@ def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats:
     faint = [k for k, i in enumerate(parts) if darkness[i] < FAINT_SHARE * strongest]
     if not faint:
         return set()
-    page = float(np.median(light[::4, ::4]))
+    page = _usual_light(light)
     return {parts[k] for k in faint if lit[k] <= GLARE * page}
+
+
+def _usual_light(light: np.ndarray) -> float:
+    """The paper's usual brightness on the page: paper under glare is much brighter."""
+    return float(np.median(light[::4, ::4]))
 
 
 def _shed_faint_ink(mask: np.ndarray, flat: np.ndarray, light: np.ndarray, labels: np.ndarray,
@@ -361,7 +367,7 @@ def _shed_faint_ink(mask: np.ndarray, flat: np.ndarray, light: np.ndarray, label
     Faint is below FAINT_SHARE of the blob's own darkest ink, so a pencil digit, faint all
     over, keeps everything. Ink within a stroke's blurred rim of the dark strokes stays, as
     does a piece under glare, which washes a digit's strokes out as faint as a ghost."""
-    page = float(np.median(light[::4, ::4]))
+    page = _usual_light(light)
     rim = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
     shed = False
     for i in parts:

@@ -41,7 +41,7 @@ def command(metrics: dict) -> str:
         words.append(f"--members {len(c['members'])}")
         if set(c["members"]) != {"cnn"}:
             words.append("--member-archs " + ",".join(c["members"]))
-    if c.get("width") not in (None, defaults.WIDTH):
+    if c.get("width") not in (None, defaults.WIDTHS.get(metrics["arch"], defaults.WIDTH)):
         words.append(f"--width {c['width']}")
     if c.get("init"):
         words.append(f"--init {c['init']}")

@@ -29,7 +29,7 @@ def test_cnn_matches_the_published_recipe_size():
     assert 14e6 < models.count_macs(model) < 16e6
 
 
-@pytest.mark.parametrize("arch", ["cnn", "resnet"])
+@pytest.mark.parametrize("arch", ["cnn", "resnet", "plain"])
 def test_width_scales_every_stage(arch):
     narrow, wide = models.build(arch, width=16), models.build(arch, width=48)
     filters = lambda m: [layer.filters for layer in m.layers if isinstance(layer, keras.layers.Conv2D)]
@@ -39,7 +39,17 @@ def test_width_scales_every_stage(arch):
         models.build(arch, width=0)
 
 
-@pytest.mark.parametrize("arch", ["cnn", "resnet"])
+def test_plain_stack_keeps_every_pixel_until_the_head():
+    model = models.build("plain")
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [c.kernel_size for c in convs] == [(5, 5)] * 5 and all(c.strides == (1, 1) for c in convs)
+    assert not any("pool" in type(layer).__name__.lower() for layer in model.layers)
+    assert convs[-1].output.shape[1:3] == (8, 8)
+    # Its default width costs about what the CNN does, so the two can be compared epoch for epoch.
+    assert 0.9 < models.count_macs(model) / models.count_macs(models.build("cnn")) < 1.2
+
+
+@pytest.mark.parametrize("arch", ["cnn", "resnet", "plain"])
 def test_each_architecture_trains_one_epoch(arch, small_mnist, tmp_path):
     metrics = runs.train(arch, small_mnist, tmp_path, fitting.FitConfig(**ONE_EPOCH))
     for name in REPORT_FILES:
@@ -181,6 +191,15 @@ def test_elastic_plateau_label_smoothing_augmentation_strength_and_width_train(c
     assert config["elastic"] and config["schedule"] == "plateau" and config["label_smoothing"] == 0.1
     assert (config["rotation"], config["zoom"], config["shift"]) == (15.0, 0.15, 0.1)
     assert "test accuracy" in result.stdout
+
+
+def test_member_architectures_are_checked_before_any_data_is_read(cli, tmp_path):
+    result = cli("train", "--arch", "ensemble", "--member-archs", "cnn,plain,vgg", "--out", tmp_path / "run")
+    assert result.status != 0 and "'cnn,plain,vgg'" in result.stderr and "one of cnn, resnet, plain" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "run").exists()
+    accepted = cli("train", "--arch", "ensemble", "--member-archs", "cnn,plain", "--data-dir", tmp_path / "none",
+                   "--out", tmp_path / "run")
+    assert accepted.status != 0 and "member-archs" not in accepted.stderr and "none" in accepted.stderr
 
 
 def test_elastic_distortion_keeps_shape_and_ink():

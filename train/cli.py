@@ -11,7 +11,7 @@ from digitcam.environment import Environment
 from digitcam.errors import UsageError
 from digitcam.train import augment, defaults
 
-ARCHITECTURES = ("cnn", "resnet", "ensemble")
+ARCHITECTURES = (*defaults.SINGLE_ARCHITECTURES, "ensemble")
 MENU = {"1": ("cnn", "advanced CNN"), "2": ("resnet", "residual network"), "3": ("ensemble", "ensemble of 3")}
 
 
@@ -33,8 +33,8 @@ def configure_train(p: argparse.ArgumentParser) -> None:
                    help="largest random shift, as a fraction of the side")
     p.add_argument("--bold", type=unit_float, default=augment.BOLD, metavar="SHARE",
                    help="share of training digits drawn with strokes a pixel bolder all round")
-    p.add_argument("--width", type=positive_int, default=defaults.WIDTH, metavar="FILTERS",
-                   help=f"filters in the first stage, doubled in each later one (default {defaults.WIDTH})")
+    p.add_argument("--width", type=positive_int, metavar="FILTERS",
+                   help=f"filters in the first stage (default {defaults.WIDTH}, {defaults.WIDTHS['plain']} for plain)")
     p.add_argument("--patience", type=positive_int, default=defaults.EARLY_STOP_PATIENCE,
                    help="early-stopping patience in epochs")
     p.add_argument("--seed", type=int, default=defaults.SEED)
@@ -72,7 +72,7 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
     arch = args.arch
     if arch is None:
         if not env.stdin_isatty:
-            raise UsageError("--arch is required without a terminal (choose cnn, resnet or ensemble)")
+            raise UsageError(f"--arch is required without a terminal (choose {', '.join(ARCHITECTURES)})")
         arch = ask_architecture(env)
         if arch is None:
             return 0
@@ -81,8 +81,9 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
         raise UsageError(f"--init {args.init}: an ensemble cannot start from one model; fine-tune its members")
     if args.init is not None and not args.init.is_file():
         raise UsageError(f"--init {args.init}: no such model file")
-    if member_archs and any(a not in ARCHITECTURES[:2] for a in member_archs):
-        raise UsageError(f"--member-archs {args.member_archs!r}: each member must be cnn or resnet")
+    if member_archs and any(a not in defaults.SINGLE_ARCHITECTURES for a in member_archs):
+        raise UsageError(f"--member-archs {args.member_archs!r}: each member must be one of "
+                         f"{', '.join(defaults.SINGLE_ARCHITECTURES)}")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from digitcam.train import runs
     from digitcam.train.data import load_mnist

@@ -10,3 +10,6 @@ SEED = 42
 SCHEDULES = ("cosine", "plateau")
 # Filters in a model's first stage; each later stage doubles them.
 WIDTH = 32
+# The plain stack has no pooling, so its filters cost more: half as many costs about what the CNN does.
+WIDTHS = {"cnn": WIDTH, "resnet": WIDTH, "plain": WIDTH // 2}
+SINGLE_ARCHITECTURES = tuple(WIDTHS)

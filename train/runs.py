@@ -48,7 +48,7 @@ def _scope(strategy: str):
 
 def _fit_single(arch: str, name: str, data: Mnist, out: Path, config: fitting.FitConfig,
                 resume: bool, strategy: str, init: Path | None = None,
-                width: int = models.WIDTH) -> tuple[keras.Model, dict]:
+                width: int | None = None) -> tuple[keras.Model, dict]:
     if resume and (out / DONE_MARKER).is_file():
         log.info("%s already finished in %s", name, out)
         model = keras.saving.load_model(out / "best.keras", compile=False)
@@ -80,11 +80,11 @@ def _load_weights(model: keras.Model, init: Path) -> None:
 
 def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resume: bool = False,
           strategy: str = "default", members: int = 3, member_archs: Sequence[str] | None = None,
-          init: Path | None = None, width: int = models.WIDTH) -> dict[str, Any]:
+          init: Path | None = None, width: int | None = None) -> dict[str, Any]:
     """Train `arch` into `out` and return the metrics written to out/metrics.json.
 
     `init` starts a single model from a trained model's weights instead of at random;
-    `width` is the filters of each model's first stage.
+    `width` is the filters of each model's first stage (None: each architecture's default).
     """
     if init is not None and arch == "ensemble":
         raise ValueError("an ensemble cannot start from one model's weights; fine-tune its members")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from digitcam.edge.preprocess import has_ink, to_mnist
+from digitcam.edge.preprocess import blurred, has_ink, to_mnist
 
 
 def _centre_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -70,6 +70,48 @@ def test_mnist_digits_pass_nearly_unchanged_and_stay_correct(small_mnist, recogn
     again = np.array([p.digit for p in recognizer.predict(processed)])
     assert (again == y).mean() >= (raw == y).mean() - 0.01
     assert (again == raw).mean() >= 0.98
+
+
+def _gaps(column: np.ndarray) -> list[int]:
+    """The darkest value between each two strokes (runs brighter than 128) down a column."""
+    strokes = np.flatnonzero(np.diff((column > 128).astype(int)) != 0)
+    ends, starts = strokes[1::2] + 1, strokes[2::2] + 1
+    return [int(column[end:start].min()) for end, start in zip(ends, starts)]
+
+
+def test_sharpening_reopens_the_loops_of_a_blurred_eight():
+    page = np.full((80, 60), 225, np.uint8)
+    cv2.circle(page, (30, 28), 9, 35, 4)
+    cv2.circle(page, (30, 50), 11, 35, 4)
+    soft = cv2.GaussianBlur(page, (0, 0), 3.0)  # a phone's soft focus, on a digit 40 px tall
+    assert blurred(to_mnist(soft, sharpen=False)) and not blurred(to_mnist(page))
+    filled, reopened = (to_mnist(soft, sharpen=s)[:, 14] for s in (False, True))
+    assert len(_gaps(filled)) == len(_gaps(reopened)) == 2  # both loops crossed top and bottom
+    assert max(_gaps(filled)) > 60 and max(_gaps(reopened)) < 30
+
+
+def _photographed(digit: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """An MNIST digit as a phone sees it: 40 px tall, dark on paper, blurred by `sigma` px, noisy."""
+    ink = cv2.resize(digit, (40, 40), interpolation=cv2.INTER_CUBIC).astype(np.float32) / 255
+    page = np.full((70, 60), 225, np.float32)
+    page[15:55, 10:50] = 225 * (1 - ink) + 35 * ink
+    page = cv2.GaussianBlur(page, (0, 0), sigma) + rng.normal(0, 3, page.shape)
+    return np.clip(page, 0, 255).astype(np.uint8)
+
+
+def test_soft_photos_of_digits_read_better_sharpened_and_mnist_is_left_alone(small_mnist, recognizer):
+    from digitcam.edge.single import one_digit
+
+    x, y = small_mnist.x_test[:300], small_mnist.y_test[:300]
+    rng = np.random.default_rng(0)
+    inks = [one_digit(_photographed(digit, 3.0, rng))[0].ink for digit in x]
+
+    def accuracy(sharpen: bool) -> float:
+        fields = np.stack([to_mnist(ink, light_ink=True, sharpen=sharpen) for ink in inks])
+        return float(np.mean([p.digit == label for p, label in zip(recognizer.predict(fields), y)]))
+
+    assert accuracy(True) >= accuracy(False) + 0.01
+    assert np.mean([blurred(to_mnist(digit, sharpen=False)) for digit in x]) < 0.05
 
 
 @settings(max_examples=150, deadline=None)

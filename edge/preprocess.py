@@ -21,7 +21,7 @@ MIN_CONTRAST = 24  # grey levels between paper and ink below which nothing is wr
 # a digit is blurred. MNIST's digits have 29-50 % (10th-90th percentile), a phone photo's 60-80 %.
 RAMP = (0.2, 0.8)
 BLUR_GATE = 0.6
-SHARPEN = 1.0  # unsharp masking's amount
+SHARPEN = 1.5  # unsharp masking's amount
 SHARPEN_SIGMA = 0.05  # of the ink crop's longer side
 
 

@@ -637,14 +637,17 @@ def test_the_boxes_and_grids_digits_are_written_in_are_not_read(small_mnist, rec
     """A form's row of boxes sharing their walls, printed boxes a little apart, boxes drawn by
     hand, and squared paper whose grid the photo shows nearly as dark as pencil: what is printed
     must go, or walls read as 1s, a box and its digit as an 8, and grid lines as rows of 1s."""
-    pages = stress_pages(small_mnist, condition, seed=6, count=6)
+    # Twelve squared pages: since blurred digits are sharpened, kept grid lines spoil only two of
+    # the first six (one of the three it used to be is read right without the rule too).
+    count = 12 if condition == "squared paper" else 6
+    pages = stress_pages(small_mnist, condition, seed=6, count=count)
     default = exact(pages, recognizer)
     if condition == "squared paper":  # grid lines as thick as a blurred photo makes them were kept, as strokes
         monkeypatch.setattr(detect, "LINE_THICKNESS", 3)
     else:
         monkeypatch.setattr(boxes, "box_ink", lambda mask, min_height: np.zeros_like(mask))
     without = exact(pages, recognizer)
-    assert default >= 5 and without <= default - 3, f"{default} of 6 read, {without} without the rule"
+    assert default >= count - 1 and without <= default - 3, f"{default} of {count} read, {without} without the rule"
 
 
 def test_digits_touching_the_walls_of_printed_boxes_are_read(small_mnist, recognizer, monkeypatch):

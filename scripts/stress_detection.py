@@ -437,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crops-whole", action="store_true",
                         help="read a photo crop of one digit whole, as `predict --mode single` did before "
                              "(for comparison)")
+    parser.add_argument("--no-sharpen", action="store_true",
+                        help="never sharpen a blurred digit before reading it, as before that rule (for comparison)")
     parser.add_argument("--pictures", action="store_true",
                         help="only the still pictures: photo crops and drawings, as `digitcam predict` gets them")
     parser.add_argument("--split", choices=("test", "validation"), default="test",
@@ -444,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
                              "choose between models by (choosing on test digits would be choosing on test)")
     args = parser.parse_args(argv)
 
-    from digitcam.edge import detect
+    from digitcam.edge import detect, preprocess
     from digitcam.edge.backends import open_backend
     from digitcam.edge.discovery import find_model
     from digitcam.edge.reading import read
@@ -458,6 +460,8 @@ def main(argv: list[str] | None = None) -> int:
         images, labels = mnist.x_val, mnist.y_val
     else:
         images, labels = load_test(args.data_dir)
+    if args.no_sharpen:
+        preprocess.BLUR_GATE = float("inf")  # no digit is blurred enough
     choice = find_model(args.model)
     recognizer = Recognizer(open_backend(choice.path, choice.backend), choice.temperature)
     total = 0

@@ -88,9 +88,9 @@ def build_resnet(name: str = "resnet", width: int = WIDTH, blocks: Sequence[int]
 def build_plain(name: str = "plain", width: int = PLAIN_WIDTH) -> keras.Model:
     """Five 5x5 convolutions with no pooling or striding, each wider than the last.
 
-    The shape of An et al.'s M5 (2020), whose members share fewer mistakes with pooled CNNs
-    than those share with each other. `width` filters first, then 1.5, 2, 2.5 and 3 times
-    that; the default width of 16 costs about what the CNN does per image.
+    The shape of An et al.'s M5 (2020): an ensemble member that sees the digit through another
+    stack than the CNN's, so it may err elsewhere. `width` filters first, then 1.5, 2, 2.5 and
+    3 times that; the default width of 16 costs about what the CNN does per image.
     """
     inputs = _inputs()
     x = layers.Rescaling(1.0 / 255, name="rescale")(inputs)

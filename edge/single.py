@@ -33,6 +33,7 @@ INK_WIDTH = 2  # px: the thinnest line a page's ink mask keeps
 # much of it, and at the full work height its strokes (up to a tenth of its height, and wider
 # blurred) would come near the width of the page's light estimate and be divided out as shadow.
 LOOK_SIDE = WORK_HEIGHT // 2
+LARGE_DIGIT = 0.3  # of a larger picture's height: a digit this tall means a crop of a number
 
 
 def whole_image(image: np.ndarray) -> Detection:
@@ -93,14 +94,23 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h):
         return one_digit(image)
     if not small:
-        return _on_a_page(image, mode)
+        found = _on_a_page(image, mode)
+        if not found or max(d.box[3] for d in found) < LARGE_DIGIT * h:
+            return found
+        # A number written large, cropped close: looked at as a small picture is, or a marker's
+        # strokes come near the width of the page's light estimate and are divided out as shade.
+        return _looked_at(image, LOOK_SIDE / h, mode, cv2.INTER_AREA) or found
     # Looked at larger: the page's sizes (its smallest digit, its threshold neighbourhood) are
     # for a frame of known height.
-    scale = LOOK_SIDE / h
-    look = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    found = [_scaled(d, 1 / scale) for d in _on_a_page(look, mode)]
-    found = [d for d in found if d.box[3] >= SMALLEST_DIGIT]  # specks of noise, blown up
+    found = _looked_at(image, LOOK_SIDE / h, mode, cv2.INTER_CUBIC)
     return found if mode == "multi" or len(found) > 1 else one_digit(image)
+
+
+def _looked_at(image: np.ndarray, scale: float, mode: str, interpolation: int) -> list[Detection]:
+    """The digits of a picture looked at `scale` times its size, boxed in its own pixels."""
+    look = cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
+    found = [_scaled(d, 1 / scale) for d in _on_a_page(look, mode)]
+    return [d for d in found if d.box[3] >= SMALLEST_DIGIT]  # specks of noise, blown up
 
 
 def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:

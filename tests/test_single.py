@@ -153,3 +153,22 @@ def test_in_a_tight_crop_a_digit_touching_the_edge_is_read(recognizer, small_mni
     columns = np.nonzero((cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY) < 120).any(axis=0))[0]
     tight = photo[:, columns.min() - 30:columns.max() + 1]  # the last digit runs into the edge
     assert read(single.find_in_picture(tight), recognizer).number(0.0) == "".join(map(str, labels))
+
+
+def test_a_large_crop_of_a_number_in_bold_pale_marker_is_looked_at_as_a_small_one(recognizer, small_mnist,
+                                                                                   monkeypatch):
+    """At the page's own scale, a grey marker's strokes on digits that fill the crop come near the
+    width of the light estimate and are divided out as shade, leaving the digits in pieces."""
+    from scripts import stress_detection
+
+    rng = np.random.default_rng(3)
+    crops = [stress_detection.crop(rng, small_mnist.x_test, small_mnist.y_test, "pale marker",
+                                   **stress_detection.NUMBER_CROP) for _ in range(12)]
+    assert all(max(crop.shape[:2]) > single.SINGLE_DIGIT_SIDE for crop, _ in crops)
+
+    def exact() -> int:
+        return sum(read(single.find_in_picture(crop), recognizer).number(0.0) == truth for crop, truth in crops)
+
+    now = exact()
+    monkeypatch.setattr(single, "LARGE_DIGIT", float("inf"))  # never looked at closer to a small picture's size
+    assert now >= 10 and exact() <= now - 3

@@ -87,7 +87,8 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     SINGLE_DIGIT_SIDE is one digit, unless it is wide enough for a number and two digits or more
     are found on it; a larger one is a page, unless one blob fills over half of its height with
     nothing beside it (a photo of one big digit, which page rules reject when it touches the
-    edges or read in pieces); with none found it is one digit after all.
+    edges or read in pieces); with none found it is one digit after all. A larger picture whose
+    digits stand over LARGE_DIGIT of its height is a number cropped close, looked at as a small one.
     """
     h, w = image.shape[:2]
     small = max(h, w) <= SINGLE_DIGIT_SIDE

@@ -61,6 +61,7 @@ def test_each_architecture_trains_one_epoch(arch, small_mnist, tmp_path):
     assert (probs >= 0).all()
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved["test_accuracy"] == metrics["test_accuracy"] and saved["test_images"] == 1000
+    assert saved["config"]["width"] == {"cnn": 32, "resnet": 32, "plain": 16}[arch]  # the default, recorded
     assert saved["seconds_per_epoch"] > 0 and saved["parameters"] == model.count_params()
     assert set(saved["per_class_accuracy"]) == {str(d) for d in range(10)}
     if arch == "cnn":

@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import keras
 
 from digitcam.train import fit as fitting
-from digitcam.train import models, report
+from digitcam.train import defaults, models, report
 from digitcam.train.data import Mnist
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,8 @@ def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resum
     if arch == "cnn":
         shutil.copyfile(final, out / SEED_MODEL_NAME)
     config_record = {k: v for k, v in asdict(config).items() if k != "extra_callbacks"}
+    # The width the model was built with; an ensemble's members each take their own default.
+    width = defaults.WIDTHS.get(arch) if width is None else width
     extra = {
         "arch": arch, "model_file": final.name, "seed": config.seed, "config": {**config_record, "width": width, **extra_config},
         "epochs_run": len(history.get("loss", [])),

@@ -165,4 +165,5 @@ def _unsharp(ink: np.ndarray) -> np.ndarray:
 
 def has_ink(image: np.ndarray) -> bool:
     """True when to_mnist would find a digit (used to say "nothing drawn")."""
-    return bool(to_mnist(image, thicken=False).any())
+    # Sharpening never empties a digit, so it need not be done to tell.
+    return bool(to_mnist(image, thicken=False, sharpen=False).any())

@@ -100,15 +100,16 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
             return found
         # A number written large, cropped close: looked at as a small picture is, or a marker's
         # strokes come near the width of the page's light estimate and are divided out as shade.
-        return _looked_at(image, LOOK_SIDE / h, mode, cv2.INTER_AREA) or found
+        return _looked_at(image, mode, cv2.INTER_AREA) or found
     # Looked at larger: the page's sizes (its smallest digit, its threshold neighbourhood) are
     # for a frame of known height.
-    found = _looked_at(image, LOOK_SIDE / h, mode, cv2.INTER_CUBIC)
+    found = _looked_at(image, mode, cv2.INTER_CUBIC)
     return found if mode == "multi" or len(found) > 1 else one_digit(image)
 
 
-def _looked_at(image: np.ndarray, scale: float, mode: str, interpolation: int) -> list[Detection]:
-    """The digits of a picture looked at `scale` times its size, boxed in its own pixels."""
+def _looked_at(image: np.ndarray, mode: str, interpolation: int) -> list[Detection]:
+    """The digits of a picture looked at LOOK_SIDE px high, boxed in its own pixels."""
+    scale = LOOK_SIDE / image.shape[0]
     look = cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
     found = [_scaled(d, 1 / scale) for d in _on_a_page(look, mode)]
     return [d for d in found if d.box[3] >= SMALLEST_DIGIT]  # specks of noise, blown up

@@ -156,6 +156,38 @@ def test_resume_continues_where_the_run_stopped(small_mnist, tmp_path):
     assert metrics["train_seconds"] == pytest.approx(sum(history["seconds"]), abs=0.1)
 
 
+class WeightsAtEpochEnd(keras.callbacks.Callback):
+    """Records the raw weights training goes on with, and the optimizer's average, each epoch."""
+
+    def __init__(self):
+        super().__init__()
+        self.raw, self.average = [], []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.raw.append([v.numpy() for v in self.model.trainable_variables])
+        self.average.append([v.numpy() for v in self.model.optimizer._model_variables_moving_average])
+
+
+def test_a_weight_average_is_what_is_validated_checkpointed_and_shipped(small_mnist, tmp_path):
+    """With --ema the best checkpoint holds the average, while training goes on from raw weights."""
+    seen = WeightsAtEpochEnd()
+    config = fitting.FitConfig(epochs=2, batch_size=128, seed=6, augment=False, ema=0.9, extra_callbacks=[seen])
+    metrics = runs.train("cnn", small_mnist, tmp_path, config)
+    best = int(np.argmax(fitting.read_history(tmp_path / "history.csv")["val_accuracy"]))
+    shipped = keras.saving.load_model(tmp_path / "cnn.keras").trainable_variables
+    shipped = [v.numpy() for v in shipped]
+    for got, average, raw in zip(shipped, seen.average[best], seen.raw[best]):
+        np.testing.assert_allclose(got, average, atol=1e-6)
+    assert max(np.abs(a - r).max() for a, r in zip(seen.average[best], seen.raw[best])) > 1e-3
+    assert metrics["config"]["ema"] == 0.9
+
+
+@pytest.mark.parametrize("value", [1.0, -0.1])
+def test_ema_momentum_out_of_range_is_refused(value):
+    with pytest.raises(ValueError, match="ema must be a momentum"):
+        fitting.FitConfig(ema=value)
+
+
 def test_menu_through_a_pseudo_terminal(tmp_path):
     """Without --arch on a terminal the seed's menu asks; the choice reaches the trainer."""
     leader, follower = pty.openpty()

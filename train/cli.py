@@ -33,6 +33,8 @@ def configure_train(p: argparse.ArgumentParser) -> None:
                    help="largest random shift, as a fraction of the side")
     p.add_argument("--bold", type=unit_float, default=augment.BOLD, metavar="SHARE",
                    help="share of training digits drawn with strokes a pixel bolder all round")
+    p.add_argument("--ema", type=unit_float, default=0.0, metavar="MOMENTUM",
+                   help="validate, checkpoint and ship a moving average of the weights (e.g. 0.999; 0 is off)")
     p.add_argument("--width", type=positive_int, metavar="FILTERS",
                    help=f"filters in the first stage (default {defaults.WIDTH}, {defaults.WIDTHS['plain']} for plain)")
     p.add_argument("--patience", type=positive_int, default=defaults.EARLY_STOP_PATIENCE,
@@ -101,7 +103,8 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
                            weight_decay=args.weight_decay, schedule=args.schedule,
                            label_smoothing=args.label_smoothing, elastic=args.elastic,
                            augment=not args.no_augment, rotation=args.rotation, zoom=args.zoom,
-                           shift=args.shift, bold=args.bold, seed=args.seed, patience=args.patience)
+                           shift=args.shift, bold=args.bold, ema=args.ema, seed=args.seed,
+                           patience=args.patience)
     except ValueError as error:
         raise UsageError(str(error)) from None
     data = load_mnist(args.data_dir, env.environ, limit=args.limit)

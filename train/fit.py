@@ -44,6 +44,7 @@ class FitConfig:
     zoom: float = ZOOM
     shift: float = SHIFT
     bold: float = BOLD
+    ema: float = 0.0
     seed: int = SEED
     patience: int = EARLY_STOP_PATIENCE
     extra_callbacks: list = field(default_factory=list, repr=False)
@@ -57,6 +58,8 @@ class FitConfig:
             raise ValueError("rotation must be 0-180 degrees, zoom and shift fractions below 1")
         if not 0 <= self.bold <= 1:
             raise ValueError(f"bold must be a share from 0 to 1, got {self.bold}")
+        if not 0 <= self.ema < 1:
+            raise ValueError(f"ema must be a momentum from 0 to below 1 (0 turns it off), got {self.ema}")
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, config: FitConfig, training: bool):
@@ -95,7 +98,8 @@ def compile_model(model, config: FitConfig, steps_per_epoch: int) -> None:
     else:
         lr = config.lr
     model.compile(
-        optimizer=keras.optimizers.AdamW(learning_rate=lr, weight_decay=config.weight_decay),
+        optimizer=keras.optimizers.AdamW(learning_rate=lr, weight_decay=config.weight_decay,
+                                         use_ema=config.ema > 0, ema_momentum=config.ema or 0.99),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
         metrics=["accuracy"],
     )
@@ -110,6 +114,27 @@ class EpochTimer(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
             logs["seconds"] = time.perf_counter() - self._start
+
+
+class AverageForValidation(keras.callbacks.Callback):
+    """Validates and checkpoints the weights' moving average, and trains on the raw weights.
+
+    Keras keeps the average in the optimizer (`use_ema`) but validates the raw weights and
+    swaps the average in only after the last epoch, so the best checkpoint would be picked
+    on weights that never ship. Placed after ModelCheckpoint and EarlyStopping and before
+    BackupAndRestore, so those two see the average and a resumed run trains on raw weights.
+    """
+
+    def on_test_begin(self, logs=None):
+        self._raw = [v.numpy() for v in self.model.trainable_variables]
+        self.model.optimizer.finalize_variable_values(self.model.trainable_variables)
+
+    def on_epoch_end(self, epoch, logs=None):
+        raw = getattr(self, "_raw", None)
+        if raw is not None:
+            for variable, value in zip(self.model.trainable_variables, raw):
+                variable.assign(value)
+            self._raw = None
 
 
 def early_stopping(config: FitConfig):
@@ -145,6 +170,7 @@ def fit(model, data, out: Path, config: FitConfig, resume: bool = False) -> dict
                                         save_best_only=True),
         early_stopping(config),
         keras.callbacks.CSVLogger(history_csv, append=True),
+        *([AverageForValidation()] if config.ema else []),
         keras.callbacks.BackupAndRestore(backup),
         *config.extra_callbacks,
     ]

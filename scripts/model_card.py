@@ -62,6 +62,8 @@ def command(metrics: dict) -> str:
             words.append(f"--{flag} {c[flag]:g}")
     if c.get("bold"):
         words.append(f"--bold {c['bold']:g}")
+    if c.get("ema"):
+        words.append(f"--ema {c['ema']:g}")
     if c.get("label_smoothing"):
         words.append(f"--label-smoothing {c['label_smoothing']}")
     return " ".join(words)

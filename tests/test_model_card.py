@@ -41,7 +41,7 @@ def card_inputs(tmp_path):
     runs = [_run(tmp_path / "cnn", "cnn", 0.9970),
             _run(tmp_path / "ens", "ensemble", 0.9975, members=["cnn", "cnn", "resnet"], elastic=True,
                  label_smoothing=0.1, rotation=15.0, zoom=0.15, shift=0.1, weight_decay=0.05, batch_size=64,
-                 width=48, bold=0.3)]
+                 width=48, bold=0.3, ema=0.999)]
     return models, runs
 
 
@@ -60,7 +60,7 @@ def test_command_rebuilds_every_flag(card_inputs):
     card = model_card.main(*card_inputs)
     assert ("`digitcam train --arch ensemble --epochs 3 --seed 1 --members 3 --member-archs cnn,cnn,resnet "
             "--width 48 --weight-decay 0.05 --batch-size 64 --elastic --rotation 15 --zoom 0.15 --bold 0.3 "
-            "--label-smoothing 0.1`") in card
+            "--ema 0.999 --label-smoothing 0.1`") in card
     assert "`digitcam train --arch cnn --epochs 3 --seed 1`" in card
 
 

@@ -39,3 +39,38 @@ def drawing(digits: str, height: int, pen: int, margin: float = 0.4, smooth: boo
             points = np.array([(pad + k * pitch + x * height, pad + y * height) for x, y in stroke], np.int32)
             cv2.polylines(picture, [points], False, (0, 0, 0), pen, cv2.LINE_AA if smooth else cv2.LINE_8)
     return picture
+
+
+# The same digits written in habits MNIST rarely shows (its writers were American), or shaped
+# unlike DIGIT_STROKES: each is (digit, strokes) in the same 0.6 x 1 box.
+STYLES = {
+    "1 with a flag": (1, [[(0.1, 0.22), (0.35, 0.0), (0.35, 1.0)]]),
+    "1 with a flag and a foot": (1, [[(0.1, 0.22), (0.35, 0.0), (0.35, 1.0)], [(0.1, 1.0), (0.6, 1.0)]]),
+    "7 crossed": (7, [[(0.02, 0.0), (0.6, 0.0), (0.2, 1.0)], [(0.15, 0.5), (0.55, 0.5)]]),
+    "7 with a hook": (7, [[(0.02, 0.1), (0.1, 0.0), (0.6, 0.0), (0.4, 0.4), (0.3, 1.0)]]),
+    "4 open": (4, [[(0.1, 0.0), (0.05, 0.6), (0.6, 0.6)], [(0.45, 0.2), (0.45, 1.0)]]),
+    "4 in one stroke": (4, [[(0.45, 1.0), (0.45, 0.0), (0.02, 0.65), (0.6, 0.65)]]),
+    "9 with a straight stem": (9, [_loop(0.3, 0.25, 0.25, 0.25) + [(0.55, 0.25), (0.55, 1.0)]]),
+    "9 with a curled tail": (9, [_loop(0.3, 0.27, 0.26, 0.26) + [(0.5, 0.8), (0.3, 1.0), (0.1, 0.9)]]),
+    "2 with a loop": (2, [[(0.03, 0.25), (0.15, 0.05), (0.35, 0.0), (0.52, 0.1), (0.55, 0.3), (0.45, 0.5),
+                           (0.1, 0.95), (0.05, 0.85), (0.15, 0.8), (0.25, 0.95), (0.6, 1.0)]]),
+    "0 slashed": (0, [_loop(0.3, 0.5, 0.27, 0.48), [(0.5, 0.1), (0.1, 0.9)]]),
+    "3 with a flat top": (3, [[(0.05, 0.0), (0.55, 0.0), (0.25, 0.4), (0.52, 0.6), (0.55, 0.85), (0.3, 1.0),
+                               (0.03, 0.92)]]),
+    "5 with its bar drawn last": (5, [[(0.12, 0.0), (0.08, 0.45), (0.35, 0.4), (0.55, 0.6), (0.52, 0.88), (0.3, 1.0),
+                                       (0.03, 0.92)], [(0.12, 0.0), (0.58, 0.0)]]),
+    "6 round": (6, [[(0.5, 0.0), (0.2, 0.3), (0.05, 0.7)] + _loop(0.3, 0.72, 0.25, 0.27, start=np.pi)]),
+    "8 of two loops": (8, [_loop(0.3, 0.25, 0.2, 0.24), _loop(0.3, 0.74, 0.26, 0.26)]),
+}
+
+
+def glyph(strokes: list, height: int, pen: int, slant: float = 0.0) -> np.ndarray:
+    """A white picture of one digit drawn along `strokes`, `pen` px wide, leaning right by
+    `slant` of its height from bottom to top."""
+    pad = int(0.4 * height)
+    picture = np.full((height + 2 * pad, int(0.6 * height) + 2 * pad + height // 3, 3), 255, np.uint8)
+    for stroke in strokes:
+        points = np.array([(pad + height // 6 + (x + slant * (0.5 - y)) * height, pad + y * height)
+                           for x, y in stroke], np.int32)
+        cv2.polylines(picture, [points], False, (0, 0, 0), pen, cv2.LINE_AA)
+    return picture

@@ -11,7 +11,7 @@ import pytest
 from digitcam.edge import detect, single
 from digitcam.edge.page import WORK_HEIGHT
 from digitcam.edge.reading import read
-from tests.strokes import drawing
+from tests.strokes import STYLES, drawing, glyph
 
 CROPS = 12
 
@@ -114,6 +114,17 @@ def test_a_drawing_is_read_whatever_the_pen_even_a_one_pixel_pencil(recognizer, 
     picture = drawing("1479", 400, pen, smooth=smooth)
     assert picture.shape[0] > WORK_HEIGHT and single.computer_made(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
     assert read(single.find_in_picture(picture), recognizer).number(0.0) == "1479"
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_digits_in_habits_mnist_rarely_shows_are_read(recognizer, style):
+    """A crossed 7, a 1 with a flag and a foot, an open 4, a slashed 0 ...: small and large,
+    with a fine and a bold pen, upright and leaning either way."""
+    digit, strokes = STYLES[style]
+    pictures = [glyph(strokes, height, max(2, height // pen), slant)
+                for height in (60, 280) for pen in (25, 10) for slant in (-0.15, 0.0, 0.25)]
+    readings = [read(single.find_in_picture(picture), recognizer).number(0.0) for picture in pictures]
+    assert readings.count(str(digit)) >= 11, readings
 
 
 def test_taken_as_a_photo_a_drawings_thin_straight_lines_are_rules():

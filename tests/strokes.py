@@ -35,10 +35,19 @@ def drawing(digits: str, height: int, pen: int, margin: float = 0.4, smooth: boo
     pad = int(margin * height)
     picture = np.full((height + 2 * pad, pitch * len(digits) + 2 * pad, 3), 255, np.uint8)
     for k, digit in enumerate(digits):
-        for stroke in DIGIT_STROKES[int(digit)]:
-            points = np.array([(pad + k * pitch + x * height, pad + y * height) for x, y in stroke], np.int32)
-            cv2.polylines(picture, [points], False, (0, 0, 0), pen, cv2.LINE_AA if smooth else cv2.LINE_8)
+        _draw(picture, DIGIT_STROKES[int(digit)], (pad + k * pitch, pad), height, pen,
+              line=cv2.LINE_AA if smooth else cv2.LINE_8)
     return picture
+
+
+def _draw(picture: np.ndarray, strokes: list, at: tuple[int, int], height: int, pen: int, slant: float = 0.0,
+          line: int = cv2.LINE_AA) -> None:
+    """Draws one digit's strokes, its box's top left corner at `at`, leaning right by `slant` of
+    its height from bottom to top."""
+    for stroke in strokes:
+        points = np.array([(at[0] + (x + slant * (0.5 - y)) * height, at[1] + y * height) for x, y in stroke],
+                          np.int32)
+        cv2.polylines(picture, [points], False, (0, 0, 0), pen, line)
 
 
 # The same digits written in habits MNIST rarely shows (its writers were American), or shaped
@@ -69,8 +78,5 @@ def glyph(strokes: list, height: int, pen: int, slant: float = 0.0) -> np.ndarra
     `slant` of its height from bottom to top."""
     pad = int(0.4 * height)
     picture = np.full((height + 2 * pad, int(0.6 * height) + 2 * pad + height // 3, 3), 255, np.uint8)
-    for stroke in strokes:
-        points = np.array([(pad + height // 6 + (x + slant * (0.5 - y)) * height, pad + y * height)
-                           for x, y in stroke], np.int32)
-        cv2.polylines(picture, [points], False, (0, 0, 0), pen, cv2.LINE_AA)
+    _draw(picture, strokes, (pad + height // 6, pad), height, pen, slant)
     return picture

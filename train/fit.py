@@ -99,7 +99,7 @@ def compile_model(model, config: FitConfig, steps_per_epoch: int) -> None:
         lr = config.lr
     model.compile(
         optimizer=keras.optimizers.AdamW(learning_rate=lr, weight_decay=config.weight_decay,
-                                         use_ema=config.ema > 0, ema_momentum=config.ema or 0.99),
+                                         use_ema=config.ema > 0, ema_momentum=config.ema),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
         metrics=["accuracy"],
     )
@@ -125,14 +125,17 @@ class AverageForValidation(keras.callbacks.Callback):
     BackupAndRestore, so those two see the average and a resumed run trains on raw weights.
     """
 
+    def __init__(self):
+        super().__init__()
+        self._raw: list[np.ndarray] | None = None
+
     def on_test_begin(self, logs=None):
         self._raw = [v.numpy() for v in self.model.trainable_variables]
         self.model.optimizer.finalize_variable_values(self.model.trainable_variables)
 
     def on_epoch_end(self, epoch, logs=None):
-        raw = getattr(self, "_raw", None)
-        if raw is not None:
-            for variable, value in zip(self.model.trainable_variables, raw):
+        if self._raw is not None:
+            for variable, value in zip(self.model.trainable_variables, self._raw):
                 variable.assign(value)
             self._raw = None
 

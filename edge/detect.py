@@ -80,6 +80,13 @@ WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
 MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes the blob a dot or a speck
+# A pen's dot or dash (a decimal point, half a colon, a hyphen): round or flat, and filled, its box
+# at least DOT_FILL ink (a disc fills 79 %), beside a digit DOT_SHARE x its height or taller. A small
+# digit has a hole (0, 6, 8, 9) or its strokes leave much of its box empty. A colon, two dots of a
+# size one above the other, is no digit at all: a digit beside it as tall as it makes it punctuation.
+DOT_FILL = 0.6
+DOT_SHARE = 1.8
+COLON_SHARE = 1.0
 # Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
 # showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a
 # pen's darkness) is all faint alike and keeps its digits.
@@ -151,11 +158,14 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
 
     Two parts merge when they touch or nearly touch and the joined box is still digit-shaped
     (not wider than tall by much), so neighbouring digits on a line stay apart. Each entry is
-    [x, y, w, h, ink area, cut row]: the cut row is set where two parts one above the other
-    were joined only because they all but touch, so the model can still read them as two.
+    [x, y, w, h, ink area, cut row, colon]: the cut row is set where two parts one above the other
+    were joined only because they all but touch, so the model can still read them as two; colon
+    is True where the parts were two dots of a size one above the other.
     """
     tall = [b[3] for b in boxes if b[3] >= config.min_height // 2]
     typical = float(np.median(tall)) if tall else float(config.min_height)
+    # Against the taller parts: a few dots among few digits pull the median down to their size.
+    digit = float(np.percentile(tall, 75)) if tall else typical
     reach = config.merge_gap * typical
     changed = True
     while changed:  # each pass is a sweep along x; passes repeat until nothing joins
@@ -178,7 +188,9 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
                 if gap_y < reach and (x1 - x0) <= config.merge_aspect * (y1 - y0) and (y1 - y0) <= tallest:
                     upper, lower = sorted((a, box), key=lambda b: b[1])
                     cut = (upper[1] + upper[3] + lower[1]) // 2 if y1 - y0 > MERGED_HEIGHT * typical else a[5]
-                    merged[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + box[4], cut]
+                    colon = gap_y > 0 and _dot_or_dash(a, digit) and _dot_or_dash(box, digit) and \
+                        max(a[3], box[3]) <= 1.5 * min(a[3], box[3])
+                    merged[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + box[4], cut, colon]
                     changed = True
                     break
             else:
@@ -293,13 +305,13 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         labels, stats, kept, faint = parts_of(mask)
     # Faint parts lead to no box, but stay in the mask: one inside a digit's box (a loop drawn
     # lightly) is part of what the model sees there.
-    parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None] for i in kept if i not in faint]
+    parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None, False] for i in kept if i not in faint]
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
     max_height = config.max_height_share * (frame_h if whole_frame else max(frame_h, WORK_HEIGHT))
     found = []
     cuts: dict[Box, int] = {}
-    for x, y, w, h, area, cut in boxes:
+    for x, y, w, h, area, cut, _ in boxes:
         if not min_height <= h <= max_height:
             continue
         if not config.min_aspect <= w / h <= max(config.max_aspect, WIDE_DIGIT_ASPECT) and \
@@ -321,7 +333,9 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         found.append((x, y, w, h))
         if cut is not None:
             cuts[(x, y, w, h)] = cut
-    found = [box for box in found if not _mark_beside_a_digit(box, found)]
+    shares = {tuple(b[:4]): COLON_SHARE if b[6] else DOT_SHARE for b in boxes if b[6] or _dot_or_dash(b)}
+    found = [box for box in found if not _mark_beside_a_digit(
+        box, found, shares[box] if box in shares and _solid(flat, box) else MARK_SHARE)]
     return found, cuts, mask, flat
 
 
@@ -391,12 +405,22 @@ def _shed_faint_ink(mask: np.ndarray, flat: np.ndarray, light: np.ndarray, label
     return shed
 
 
-def _mark_beside_a_digit(box: Box, boxes: list[Box]) -> bool:
-    """Whether `box` is a dot or a speck next to a digit many times its height (a decimal point,
-    a full stop after a number, a stray mark): written digits side by side are of a size."""
+def _dot_or_dash(part: list, typical: float | None = None) -> bool:
+    """Whether a part ([x, y, w, h, ink area, ...]) is filled and round or flat, as a pen's dot or
+    dash is (a 1 is tall), and DOT_SHARE x smaller than a `typical` digit (bold letters of print
+    are round and filled too)."""
+    _, _, w, h, area = part[:5]
+    small = typical is None or DOT_SHARE * max(w, h) <= typical
+    return small and w >= 0.5 * h and area >= DOT_FILL * w * h
+
+
+def _mark_beside_a_digit(box: Box, boxes: list[Box], share: float = MARK_SHARE) -> bool:
+    """Whether `box` is a dot or a speck next to a digit `share` x its height or taller (a decimal
+    point, a full stop after a number, a stray mark): written digits side by side are of a size.
+    A filled dot, or a colon, needs a digit less tall beside it: a marker's dot is big."""
     x, y, w, h = box
     for bx, by, bw, bh in boxes:
-        if bh < MARK_SHARE * h:
+        if bh < share * h:
             continue
         apart = max(bx - (x + w), x - (bx + bw), 0)
         above_or_below = max(by - (y + h), y - (by + bh), 0)

@@ -707,6 +707,35 @@ def test_a_decimal_point_or_a_speck_beside_big_digits_is_not_a_digit(small_mnist
     assert len(detect.find_digits(alone)) == 1  # alone, the same dot is a blob like any other
 
 
+def test_a_point_colon_or_dash_between_digits_is_not_read(small_mnist, recognizer, monkeypatch):
+    """A time, a price, a phone number: a pen's dot is round and filled, and a marker's is a
+    third of a digit's height. Read as digits, dots were 0s and a colon's two dots, joined, a 5."""
+    pages = [page for condition in ("point, colon, dash", "marker: point, colon, dash")
+             for page in stress_pages(small_mnist, condition, seed=2, count=10)]
+    default = exact(pages, recognizer)
+    monkeypatch.setattr(detect, "_dot_or_dash", lambda part, typical=None: False)  # told only as specks are
+    without = exact(pages, recognizer)
+    assert default >= 18 and without <= default - 4, f"{default} of 20 read, {without} without the rule"
+
+
+def test_a_small_digit_beside_big_ones_is_no_dot(small_mnist, recognizer):
+    """A colon between digits 85 px tall, a marker's dash and a filled dot a third of their
+    height are marks; a 0 as small, its hole all but filled by a thick pen, and a short thick 1
+    are still read: the 0 shows its hole in the grey image, the 1 is neither round nor flat."""
+    page = _write(small_mnist.x_test[:2], 120, gap=1.8)
+    number = read(page, recognizer)[1]
+    colon, dash, point = page.copy(), page.copy(), page.copy()
+    for y in (240, 262):  # a colon in the gap, its dots 8 px apart
+        cv2.circle(colon, (228, y), 7, 40, -1)
+    cv2.line(dash, (404, 262), (424, 262), 40, 22)  # 42 x 22 px with its round ends
+    cv2.circle(point, (400, 300), 13, 40, -1)  # a decimal point 26 px across
+    assert [read(marked, recognizer)[1] for marked in (colon, dash, point)] == [number] * 3
+    zero, one = page.copy(), page.copy()
+    cv2.ellipse(zero, (420, 270), (9, 13), 0, 0, 360, 40, 8)
+    cv2.line(one, (420, 255), (420, 285), 40, 8)
+    assert read(zero, recognizer)[1] == number + "0" and read(one, recognizer)[1] == number + "1"
+
+
 def _show_through(page: np.ndarray, digits: np.ndarray, darkness: float = 0.25, top: int = 330,
                   left: int = 100, pitch: int = 150) -> np.ndarray:
     """`digits` written on the back of the sheet: mirrored, blurred and faint, below the row

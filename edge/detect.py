@@ -87,6 +87,7 @@ MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes th
 DOT_FILL = 0.6
 DOT_SHARE = 1.8
 COLON_SHARE = 1.0
+OFF_LINE, OFF_LINE_SHARE, OFF_LINE_WIDTH = 0.4, 1.25, 0.5  # see _mark_beside_a_digit
 # Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
 # showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a
 # pen's darkness) is all faint alike and keeps its digits.
@@ -417,16 +418,36 @@ def _dot_or_dash(part: list, typical: float | None = None) -> bool:
 def _mark_beside_a_digit(box: Box, boxes: list[Box], share: float = MARK_SHARE) -> bool:
     """Whether `box` is a dot or a speck next to a digit `share` x its height or taller (a decimal
     point, a full stop after a number, a stray mark): written digits side by side are of a size.
-    A filled dot, or a colon, needs a digit less tall beside it: a marker's dot is big."""
+    A filled dot, or a colon, needs a digit less tall beside it: a marker's dot is big.
+
+    A narrow mark OFF_LINE_SHARE x smaller than the digits beside it is a comma on the line, or
+    a degree sign or an apostrophe above it, when it lies wholly below or above the middle of
+    their row (the line through the middles of the digits on either side: a row may be written
+    aslant). A smaller digit in a row reaches its middle."""
     x, y, w, h = box
-    for bx, by, bw, bh in boxes:
-        if bh < share * h:
-            continue
+    left: Box | None = None
+    right: Box | None = None
+    for other in boxes:
+        bx, by, bw, bh = other
         apart = max(bx - (x + w), x - (bx + bw), 0)
         above_or_below = max(by - (y + h), y - (by + bh), 0)
-        if apart < bh and above_or_below < bh / 2:
+        if other == box or apart >= bh or above_or_below >= bh / 2:
+            continue
+        if bh >= share * h:
             return True
-    return False
+        if bh >= OFF_LINE_SHARE * h and w <= OFF_LINE_WIDTH * bh:
+            if bx + bw / 2 < x + w / 2:
+                left = other if left is None or bx > left[0] else left
+            else:
+                right = other if right is None or bx < right[0] else right
+    if left is None and right is None:
+        return False
+    ends = [(bx + bw / 2, by + bh / 2, bh) for bx, by, bw, bh in (b for b in (left, right) if b is not None)]
+    (x0, y0, h0), (x1, y1, h1) = ends[0], ends[-1]
+    t = 0.5 if x1 == x0 else (x + w / 2 - x0) / (x1 - x0)
+    middle, height = y0 + t * (y1 - y0), h0 + t * (h1 - h0)
+    clear = (0.5 - OFF_LINE) * height
+    return y >= middle + clear or y + h <= middle - clear
 
 
 def _solid(flat: np.ndarray, box: Box) -> bool:

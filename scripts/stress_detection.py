@@ -3,7 +3,7 @@
 A second, independent generator: pencil, sticky notes, red ink, markers, fine pens, light
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, the boxes of a form,
 dark squared paper, a form or a lined page 3-10 degrees askew, underlines, a decimal point, a
-colon or a dash between the digits (a pen's, a marker's), digits close enough
+colon, a dash, a comma or a degree sign between the digits (a pen's, a marker's), digits close enough
 to touch, wide digits (never to be cut in two), digits of uneven height on one baseline
 (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden desk, light
 ink on a dark ground, a notebook page, a camera at an angle or shaking, glare, writing showing
@@ -45,7 +45,7 @@ PHONE = {"size": (2016, 1512), "height": (36, 57), "count": (3, 7)}
 def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, height: tuple[int, int] = (60, 100),
           count: tuple[int, int] = (2, 6), paper=PAPER, ink=INK, spacing: float = 1.25,
           stroke: Callable[[np.ndarray, int], np.ndarray] | None = None, cells: bool = False, boxes: bool = False,
-          underline: bool = False, on_line: bool = False, group: int = 0, mark: bool = False,
+          underline: bool = False, on_line: bool = False, group: int = 0, marks: tuple[str, ...] = (),
           size: tuple[int, int] = (640, 480)) -> tuple[np.ndarray, np.ndarray, str]:
     """A float page (640x480 unless `size` says) with a row of handwritten digits; returns the
     page, ink alpha and truth.
@@ -53,8 +53,8 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
     `on_line`: digits of uneven height (65-100 %) standing on one baseline, as on ruled paper.
     `group`: a digit's width of space after every `group` digits (a card number: 4).
     `cells`: a box drawn around each digit; `boxes`: a row of printed boxes, one digit in each.
-    `mark`: a decimal point, a colon or a dash after one digit but the last, drawn with the
-    digits' pen (a time, a price, a phone number); the truth is the digits alone.
+    `marks`: one of these (see `punctuate`) after one digit but the last, drawn with the digits'
+    pen (a time, a price, a phone number); the truth is the digits alone.
     """
     w, h = size
     n = int(rng.integers(*count))
@@ -79,13 +79,13 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
             cv2.rectangle(alpha, (x - 6, y - 8), (x + side + 6, y + side + 8), 0.8, 2)
         if boxes:  # printed in a row, a little apart
             cv2.rectangle(alpha, (x - size // 10, y0 - 12), (x + size + size // 10, y0 + size + 12), 0.6, 2)
-        if mark:
+        if marks:
             inked = np.nonzero((glyph > 0.3).any(axis=0))[0]
             spans.append((x + int(inked.min()), x + int(inked.max()), y, side, glyph))
-    if mark and n > 1:  # in the widest gap between two digits' ink
+    if marks and n > 1:  # in the widest gap between two digits' ink
         after = max(range(n - 1), key=lambda k: spans[k + 1][0] - spans[k][1])
         _, right, y, side, glyph = spans[after]
-        punctuate(alpha, glyph, (right + spans[after + 1][0]) // 2, y, side, rng)
+        punctuate(alpha, glyph, (right + spans[after + 1][0]) // 2, y, side, rng, marks)
     if underline:
         cv2.line(alpha, (x0 - 10, y0 + size + 8), (x0 + pitch * n, y0 + size + 12), 0.9, 3)
     page = np.ones((h, w, 3), np.float32) * paper
@@ -93,14 +93,25 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
     return page, alpha, "".join(str(int(labels[i])) for i in pick)
 
 
-def punctuate(alpha: np.ndarray, glyph: np.ndarray, x: int, y: int, side: int, rng: np.random.Generator) -> None:
-    """A decimal point, a colon or a dash centred on column `x`, for digits `side` px high whose
-    glyph box starts at row `y`, drawn with `glyph`'s pen: a dot 1-1.5 strokes wide (MNIST ink
-    spans the middle 20 of 28 rows)."""
+def punctuate(alpha: np.ndarray, glyph: np.ndarray, x: int, y: int, side: int, rng: np.random.Generator,
+              kinds: tuple[str, ...]) -> None:
+    """One of `kinds` (a decimal point, a colon, a dash, a comma, a degree sign) centred on column
+    `x`, for digits `side` px high whose glyph box starts at row `y`, drawn with `glyph`'s pen: a
+    dot 1-1.5 strokes wide (MNIST ink spans the middle 20 of 28 rows)."""
     inside = cv2.distanceTransform((glyph > 0.5).astype(np.uint8), cv2.DIST_L2, 3)
     pen = 2 * float(np.percentile(inside[inside > 0], 90))  # the stroke's middle, not where strokes cross
     radius = max(1, int(round(pen * rng.uniform(0.5, 0.75))))
-    kind = rng.choice(("point", "colon", "dash"))
+    kind = rng.choice(kinds)
+    if kind == "degree":  # a ring at the top, 0.12-0.2 of the glyph box across
+        ring = max(2, int(side * rng.uniform(0.06, 0.1)))
+        cv2.circle(alpha, (x, y + int(side * 0.14) + ring), ring, 1.0, max(1, int(round(pen * 0.7))), cv2.LINE_AA)
+        return
+    if kind == "comma":  # a dot on the line with a tail hanging below it, down to the left
+        row = y + int(side * rng.uniform(0.8, 0.86))
+        cv2.circle(alpha, (x, row), radius, 1.0, -1, cv2.LINE_AA)
+        tail = (x - radius // 2, row + radius + int(radius * rng.uniform(1.0, 1.5)))
+        cv2.line(alpha, (x + radius // 3, row), tail, 1.0, max(1, int(round(pen * 0.6))), cv2.LINE_AA)
+        return
     if kind == "dash":
         half = int(side * rng.uniform(0.12, 0.2))
         row = y + int(side * rng.uniform(0.45, 0.6))
@@ -262,7 +273,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
     wide_ones = np.nonzero(cols > 1.05 * np.maximum(rows, 1))[0]
     marker = lambda g, size: bold(g, size, 12)  # noqa: E731
     fine = lambda g, size: np.clip((g - 0.7) * 4, 0, 1)  # noqa: E731
-    punctuated = {"mark": True, "spacing": 1.5, "count": (2, 6), "height": (50, 80)}
+    punctuated = {"marks": ("point", "colon", "dash"), "spacing": 1.5, "count": (2, 6), "height": (50, 80)}
+    european = {**punctuated, "marks": ("comma", "degree")}
     return {
         "plain": plain(),
         "pencil": plain(ink=PAPER - 75),
@@ -293,6 +305,9 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         # A time, a price or a phone number: a point, a colon or a dash between the digits.
         "point, colon, dash": plain(**punctuated),
         "marker: point, colon, dash": plain(**punctuated, stroke=marker),
+        # A decimal comma, a degree sign.
+        "comma, degree": plain(**european),
+        "marker: comma, degree": plain(**european, stroke=marker),
         "close together": plain(spacing=0.78, count=(3, 6)),
         "touching": plain(spacing=0.64, count=(2, 5)),
         "wide digits": wide,

@@ -718,18 +718,33 @@ def test_a_point_colon_or_dash_between_digits_is_not_read(small_mnist, recognize
     assert default >= 18 and without <= default - 4, f"{default} of 20 read, {without} without the rule"
 
 
+def test_a_comma_or_a_degree_sign_between_digits_is_not_read(small_mnist, recognizer, monkeypatch):
+    """A decimal comma hangs from the line, a degree sign sits above the middle: small marks wholly
+    below or above a digit's middle are punctuation. Read as digits, they were 1s, 8s and 0s."""
+    pages = [page for condition in ("comma, degree", "marker: comma, degree")
+             for page in stress_pages(small_mnist, condition, seed=1, count=10)]
+    default = exact(pages, recognizer)
+    monkeypatch.setattr(detect, "OFF_LINE_SHARE", float("inf"))
+    without = exact(pages, recognizer)
+    assert default >= 18 and without <= default - 4, f"{default} of 20 read, {without} without the rule"
+
+
 def test_a_small_digit_beside_big_ones_is_no_dot(small_mnist, recognizer):
     """A colon between digits 85 px tall, a marker's dash and a filled dot a third of their
     height are marks; a 0 as small, its hole all but filled by a thick pen, and a short thick 1
     are still read: the 0 shows its hole in the grey image, the 1 is neither round nor flat."""
     page = _write(small_mnist.x_test[:2], 120, gap=1.8)
     number = read(page, recognizer)[1]
-    colon, dash, point = page.copy(), page.copy(), page.copy()
+    colon, dash, point, comma, degree = (page.copy() for _ in range(5))
     for y in (240, 262):  # a colon in the gap, its dots 8 px apart
         cv2.circle(colon, (228, y), 7, 40, -1)
     cv2.line(dash, (404, 262), (424, 262), 40, 22)  # 42 x 22 px with its round ends
     cv2.circle(point, (400, 300), 13, 40, -1)  # a decimal point 26 px across
-    assert [read(marked, recognizer)[1] for marked in (colon, dash, point)] == [number] * 3
+    cv2.circle(comma, (228, 300), 10, 40, -1)  # a comma in the gap: a dot on the line, a tail below
+    cv2.line(comma, (231, 300), (218, 335), 40, 8)
+    cv2.circle(degree, (400, 232), 9, 40, 4)  # a degree sign: a small 0, above the middle
+    marked = (colon, dash, point, comma, degree)
+    assert [read(picture, recognizer)[1] for picture in marked] == [number] * len(marked)
     zero, one = page.copy(), page.copy()
     cv2.ellipse(zero, (420, 270), (9, 13), 0, 0, 360, 40, 8)
     cv2.line(one, (420, 255), (420, 285), 40, 8)

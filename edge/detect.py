@@ -87,7 +87,10 @@ MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes th
 DOT_FILL = 0.6
 DOT_SHARE = 1.8
 COLON_SHARE = 1.0
-OFF_LINE, OFF_LINE_SHARE, OFF_LINE_WIDTH = 0.4, 1.25, 0.5  # see _mark_beside_a_digit
+# A comma, a degree sign, an apostrophe: a mark OFF_LINE_SHARE x smaller than the digits beside it,
+# at most OFF_LINE_WIDTH x their height wide, wholly outside the middle of their row: below or
+# above OFF_LINE of the row's height from its top and bottom.
+OFF_LINE, OFF_LINE_SHARE, OFF_LINE_WIDTH = 0.4, 1.25, 0.5
 # Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
 # showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a
 # pen's darkness) is all faint alike and keeps its digits.
@@ -440,10 +443,16 @@ def _mark_beside_a_digit(box: Box, boxes: list[Box], share: float = MARK_SHARE) 
                 left = other if left is None or bx > left[0] else left
             else:
                 right = other if right is None or bx < right[0] else right
-    if left is None and right is None:
-        return False
-    ends = [(bx + bw / 2, by + bh / 2, bh) for bx, by, bw, bh in (b for b in (left, right) if b is not None)]
-    (x0, y0, h0), (x1, y1, h1) = ends[0], ends[-1]
+    neighbours = [b for b in (left, right) if b is not None]
+    return bool(neighbours) and _off_the_row(box, neighbours[0], neighbours[-1])
+
+
+def _off_the_row(box: Box, left: Box, right: Box) -> bool:
+    """Whether `box` lies wholly below or above the middle band of the row through the digits
+    `left` and `right` of it (the same digit when there is one): the band reaches 0.5 - OFF_LINE
+    of the row's height either side of the line through their middles."""
+    x, y, w, h = box
+    (x0, y0, h0), (x1, y1, h1) = ((bx + bw / 2, by + bh / 2, bh) for bx, by, bw, bh in (left, right))
     t = 0.5 if x1 == x0 else (x + w / 2 - x0) / (x1 - x0)
     middle, height = y0 + t * (y1 - y0), h0 + t * (h1 - h0)
     clear = (0.5 - OFF_LINE) * height

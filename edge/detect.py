@@ -87,6 +87,7 @@ MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes th
 DOT_FILL = 0.6
 DOT_SHARE = 1.8
 COLON_SHARE = 1.0
+EDGE_SLIVER = 0.6  # x the height of the digits clear of a still picture's edge: shorter blobs at it are shade
 # A comma, a degree sign, an apostrophe: a mark OFF_LINE_SHARE x smaller than the digits beside it,
 # at most OFF_LINE_WIDTH x their height wide, wholly outside the middle of their row: below or
 # above OFF_LINE of the row's height from its top and bottom.
@@ -340,7 +341,25 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     shares = {tuple(b[:4]): COLON_SHARE if b[6] else DOT_SHARE for b in boxes if b[6] or _dot_or_dash(b)}
     found = [box for box in found if not _mark_beside_a_digit(
         box, found, shares[box] if box in shares and _solid(flat, box) else MARK_SHARE)]
+    if whole_frame and config.border_margin < 0:
+        found = _without_edge_slivers(found, frame_w, frame_h)
     return found, cuts, mask, flat
+
+
+def _without_edge_slivers(boxes: list[Box], frame_w: int, frame_h: int) -> list[Box]:
+    """`boxes` less those at the picture's edge under EDGE_SLIVER of the height of the digits
+    clear of it. A still picture keeps blobs at its edge (it was cropped close around its
+    digits), but on a page photographed whole they are where a shadow's, a hand's or a desk's
+    edge runs out of the picture, and a digit the crop cut that short cannot be read anyway."""
+    def at_edge(box: Box) -> bool:
+        x, y, w, h = box
+        return x <= 0 or y <= 0 or x + w >= frame_w or y + h >= frame_h
+
+    clear = [box[3] for box in boxes if not at_edge(box)]
+    if not clear:
+        return boxes
+    least = EDGE_SLIVER * float(np.median(clear))
+    return [box for box in boxes if not at_edge(box) or box[3] >= least]
 
 
 def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats: np.ndarray,

@@ -17,6 +17,9 @@ WORK_HEIGHT = 480
 
 SHEET_CONTRAST = 50  # grey levels between a sheet and the desk around it
 SHEET_EDGE = 6.0  # grey levels per pixel (quarter scale, blurred) across a sheet's edge; light falls off slower
+# A sheet at least this bright is held to the two figures above; a dimmer one (a dim room, an
+# evening window) to them in proportion to its brightness, as its contrast and edge are.
+LIT_SHEET = 150
 
 
 @dataclass
@@ -43,9 +46,12 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
     mask = np.zeros_like(small)
     cv2.drawContours(mask, [cv2.convexHull(sheet)], -1, 255, thickness=cv2.FILLED)
     inside, outside = small[mask > 0], small[mask == 0]
-    if outside.size == 0 or float(np.median(inside)) - float(np.median(outside)) < SHEET_CONTRAST:
+    if outside.size == 0:
+        return None
+    light = min(1.0, float(np.median(inside)) / LIT_SHEET)
+    if float(np.median(inside)) - float(np.median(outside)) < SHEET_CONTRAST * light:
         return None  # uneven light on one big sheet, not a sheet on a desk
-    if _edge_strength(small, sheet) < SHEET_EDGE:
+    if _edge_strength(small, sheet) < SHEET_EDGE * light:
         return None  # a soft boundary: light falling off across the page, not the page's edge
     return Sheet(small, mask, float(np.count_nonzero(bright[mask > 0])) / max(1, np.count_nonzero(mask)))
 

@@ -9,10 +9,11 @@ to touch, wide digits (never to be cut in two), digits of uneven height on one b
 ink on a dark ground, a notebook page, a camera at an angle or shaking, glare, writing showing
 through from the back of the sheet, pencil rubbed out, phone photos (3 megapixels: on a desk,
 in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled), a page scan, a long number, a
-card number, a row of digits across a page.
+card number, a row of digits across a page, a page on a desk in a dim room.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
-(as `digitcam predict` gets them) were read right: photos cropped around one digit or a number,
+(as `digitcam predict` gets them) were read right: photos of whole pages (some of the
+conditions above), photos cropped around one digit or a number,
 per light, and drawings saved from a computer, per pen. Needs the full MNIST test set, or with
 `--split validation` the validation split's 5,000 digits: figures to choose a model by.
 
@@ -317,6 +318,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "soft shadow": then(lambda p, rng: finish(shadow(p, rng, 15), rng)),
         "hand at the edge": then(hand),
         "wooden desk": then(desk, height=(60, 80), count=(2, 5)),
+        # The same at a third of the light: paper 70 grey levels bright, the desk 30.
+        "wooden desk, dim": then(lambda p, rng: finish(desk(p, rng) * 0.3, rng), height=(60, 80), count=(2, 5)),
         "chalk": chalk,
         "notebook page": notebook,
         "notebook, askew": askew(notebook),
@@ -389,6 +392,11 @@ def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light
     return photo, truth
 
 
+# Pages of the conditions above photographed whole and read as `digitcam predict` reads a
+# picture: blobs at its edge are kept there (it may be cropped close), so where a shadow, a hand,
+# a desk or a grid runs out of the picture must not be read.
+PAGE_PHOTOS = ("plain", "hard shadow", "hand at the edge", "wooden desk", "wooden desk, dim", "at an angle",
+               "squared, askew", "notebook, askew")
 # A pale marker: a grey felt-tip, or pencil photographed close (its strokes wide in pixels).
 CROP_LIGHTS = ("even", "pencil", "pale marker", "light falls off", "shadow edge", "dim", "jpeg 30")
 # A number's crop, small (as wide as a crop of one digit, `digitcam predict`'s limit for one is
@@ -549,7 +557,9 @@ def main(argv: list[str] | None = None) -> int:
             sure = sum(p.sure(DEFAULT_THRESHOLD) for r in results for _, p in r.items)
             print(f"{name}: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")
     one = (lambda image: [whole_image(image)]) if args.crops_whole else one_digit
+    pages = conditions(images, labels)
     sections = (
+        ("page photo", lambda r, k: pages[k](r), PAGE_PHOTOS, find_in_picture),
         ("photo crop, one digit", lambda r, k: crop(r, images, labels, k), CROP_LIGHTS, one),
         ("photo crop, a number", lambda r, k: crop(r, images, labels, k, **NUMBER_CROP), CROP_LIGHTS, find_in_picture),
         ("drawing", lambda r, k: drawing(r, images, labels, k), DRAWING_PENS, find_in_picture),

@@ -227,11 +227,13 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     assert stress_detection.main(["--pages", "2", "--data-dir", str(mnist_dir), "--model", str(shipped_models)]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
     conditions = len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
-    pictures = 2 * len(stress_detection.CROP_LIGHTS) + len(stress_detection.DRAWING_PENS)
-    assert len(rows) == 7 + conditions + pictures and rows[conditions + 1].startswith("all")
+    pictures = len(stress_detection.PAGE_PHOTOS) + 2 * len(stress_detection.CROP_LIGHTS) + \
+        len(stress_detection.DRAWING_PENS)
+    assert len(rows) == 8 + conditions + pictures and rows[conditions + 1].startswith("all")
     assert rows[conditions + 2].startswith("print, no digits") and rows[conditions + 3].startswith("print up close")
     titles = [row for row in rows[conditions + 4:] if not row.startswith("  ")]
-    assert [t.split("  ")[0] for t in titles] == ["photo crop, one digit", "photo crop, a number", "drawing"]
+    assert [t.split("  ")[0] for t in titles] == ["page photo", "photo crop, one digit", "photo crop, a number",
+                                                  "drawing"]
     read_right = [row for row in rows[conditions + 4:] if row.startswith("  ")]
     assert len(read_right) == pictures and all(row.endswith("/ 2") for row in read_right)
     assert sum(int(row.split()[-3]) for row in read_right) >= 0.75 * 2 * pictures
@@ -241,7 +243,7 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     assert stress_detection.main(["--pictures", "--pages", "1", "--data-dir", str(mnist_dir),
                                   "--model", str(shipped_models)]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
-    assert len(rows) == 3 + pictures and rows[0].startswith("photo crop, one digit")
+    assert len(rows) == 4 + pictures and rows[0].startswith("page photo")
 
 
 def test_the_stress_script_draws_on_the_validation_split_when_asked(mnist_dir, shipped_models, monkeypatch, capsys):
@@ -812,3 +814,15 @@ def test_a_digit_washed_out_by_glare_is_still_read(small_mnist, recognizer, monk
     assert read(page, recognizer)[1] == "".join(map(str, labels))
     monkeypatch.setattr(detect, "GLARE", 10.0)  # no paper is that bright: glare is not told apart
     assert read(page, recognizer)[1] == f"{labels[0]}{labels[2]}"
+
+
+def test_a_sheet_on_a_desk_in_a_dim_room_is_still_told_from_the_desk(small_mnist, recognizer, monkeypatch):
+    """At a third of the light, paper (70) and a wooden desk (30) are 40 grey levels apart, short
+    of the 50 a lit sheet needs: the desk's printed 4 was read with the digits on every page.
+    A dim sheet needs contrast and a sharp edge in proportion to its brightness."""
+    rng = np.random.default_rng(0)
+    pages = [(np.clip(frame * 0.3 + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8), truth)
+             for frame, truth in stress_pages(small_mnist, "wooden desk", seed=4, count=6)]
+    default = exact(pages, recognizer)
+    monkeypatch.setattr("digitcam.edge.page.LIT_SHEET", 1)  # the lit sheet's figures, however dim
+    assert default >= 5 and exact(pages, recognizer) <= default - 4

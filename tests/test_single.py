@@ -183,3 +183,20 @@ def test_a_large_crop_of_a_number_in_bold_pale_marker_is_looked_at_as_a_small_on
     now = exact()
     monkeypatch.setattr(single, "LARGE_DIGIT", float("inf"))  # never looked at closer to a small picture's size
     assert now >= 10 and exact() <= now - 3
+
+
+def test_shade_running_out_of_a_page_photo_is_not_read(small_mnist, recognizer, monkeypatch):
+    """A still picture keeps blobs at its edge (it may be cropped close); on a page photographed
+    whole, a shadow's edge leaves a sliver of shade where it runs out of the picture, half a digit
+    tall, read as a 1 or a 7 before the digits."""
+    from tests.test_detect import stress_pages
+
+    pages = stress_pages(small_mnist, "hard shadow", seed=7, count=8)
+
+    def exact() -> int:
+        return sum("".join(str(p.digit) for _, p in read(single.find_in_picture(frame), recognizer).items) == truth
+                   for frame, truth in pages)
+
+    default = exact()
+    monkeypatch.setattr(detect, "EDGE_SLIVER", 0.0)  # every blob at the edge kept, as before
+    assert default >= 7 and exact() <= default - 3

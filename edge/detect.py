@@ -271,6 +271,8 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
             found.splits.append([detection(*piece) for piece in halves])
         if found.whole or found.splits:
             detections.append(found)
+    if roi is None and config.border_margin < 0:
+        detections = _without_edge_slivers(detections, gray.shape[1], gray.shape[0])
     return reading_order(detections), scale
 
 
@@ -341,25 +343,28 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     shares = {tuple(b[:4]): COLON_SHARE if b[6] else DOT_SHARE for b in boxes if b[6] or _dot_or_dash(b)}
     found = [box for box in found if not _mark_beside_a_digit(
         box, found, shares[box] if box in shares and _solid(flat, box) else MARK_SHARE)]
-    if whole_frame and config.border_margin < 0:
-        found = _without_edge_slivers(found, frame_w, frame_h)
     return found, cuts, mask, flat
 
 
-def _without_edge_slivers(boxes: list[Box], frame_w: int, frame_h: int) -> list[Box]:
-    """`boxes` less those at the picture's edge under EDGE_SLIVER of the height of the digits
-    clear of it. A still picture keeps blobs at its edge (it was cropped close around its
-    digits), but on a page photographed whole they are where a shadow's, a hand's or a desk's
-    edge runs out of the picture, and a digit the crop cut that short cannot be read anyway."""
-    def at_edge(box: Box) -> bool:
-        x, y, w, h = box
+def _without_edge_slivers(found: list[Detection], frame_w: int, frame_h: int) -> list[Detection]:
+    """`found` less the blobs at the picture's edge (or past it, levelled) under EDGE_SLIVER of
+    the height of the digits clear of it. A still picture keeps blobs at its edge (it was
+    cropped close around its digits), but on a page photographed whole they are where a
+    shadow's, a hand's or a grid's edge runs out of the picture, and a digit the crop cut that
+    short cannot be read anyway."""
+    def at_edge(d: Detection) -> bool:
+        x, y, w, h = d.box
         return x <= 0 or y <= 0 or x + w >= frame_w or y + h >= frame_h
 
-    clear = [box[3] for box in boxes if not at_edge(box)]
+    def height_inside(d: Detection) -> int:  # a levelled page's box may reach past the frame
+        _, y, _, h = d.box
+        return min(y + h, frame_h) - max(y, 0)
+
+    clear = [d.box[3] for d in found if not at_edge(d)]
     if not clear:
-        return boxes
+        return found
     least = EDGE_SLIVER * float(np.median(clear))
-    return [box for box in boxes if not at_edge(box) or box[3] >= least]
+    return [d for d in found if not at_edge(d) or height_inside(d) >= least]
 
 
 def _faint_parts(work: np.ndarray, light: np.ndarray, labels: np.ndarray, stats: np.ndarray,

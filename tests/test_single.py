@@ -185,13 +185,15 @@ def test_a_large_crop_of_a_number_in_bold_pale_marker_is_looked_at_as_a_small_on
     assert now >= 10 and exact() <= now - 3
 
 
-def test_shade_running_out_of_a_page_photo_is_not_read(small_mnist, recognizer, monkeypatch):
+@pytest.mark.parametrize("condition, seed", [("hard shadow", 7), ("squared, askew", 4)])
+def test_shade_or_grid_running_out_of_a_page_photo_is_not_read(small_mnist, recognizer, monkeypatch, condition, seed):
     """A still picture keeps blobs at its edge (it may be cropped close); on a page photographed
     whole, a shadow's edge leaves a sliver of shade where it runs out of the picture, half a digit
-    tall, read as a 1 or a 7 before the digits."""
+    tall, and a levelled grid a cell's corner, its box reaching past the picture: read as a 1 or
+    a 7 before the digits."""
     from tests.test_detect import stress_pages
 
-    pages = stress_pages(small_mnist, "hard shadow", seed=7, count=8)
+    pages = stress_pages(small_mnist, condition, seed=seed, count=8)
 
     def exact() -> int:
         return sum("".join(str(p.digit) for _, p in read(single.find_in_picture(frame), recognizer).items) == truth

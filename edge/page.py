@@ -48,8 +48,9 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
     inside, outside = small[mask > 0], small[mask == 0]
     if outside.size == 0:
         return None
-    light = min(1.0, float(np.median(inside)) / LIT_SHEET)
-    if float(np.median(inside)) - float(np.median(outside)) < SHEET_CONTRAST * light:
+    paper = float(np.median(inside))
+    light = min(1.0, paper / LIT_SHEET)
+    if paper - float(np.median(outside)) < SHEET_CONTRAST * light:
         return None  # uneven light on one big sheet, not a sheet on a desk
     if _edge_strength(small, sheet) < SHEET_EDGE * light:
         return None  # a soft boundary: light falling off across the page, not the page's edge

@@ -524,11 +524,11 @@ def main(argv: list[str] | None = None) -> int:
     recognizer = Recognizer(open_backend(choice.path, choice.backend), choice.temperature)
     total = 0
     config = detect.DetectConfig(closer_look=not args.no_closer_look, text_lines=not args.no_text_lines)
-    table = conditions(images, labels)
-    unknown = set(args.condition or ()) - set(table)
+    pages = conditions(images, labels)
+    unknown = set(args.condition or ()) - set(pages)
     if unknown:
-        parser.error(f"unknown condition {sorted(unknown)[0]!r}; choose from {', '.join(table)}")
-    table = {name: make for name, make in table.items()
+        parser.error(f"unknown condition {sorted(unknown)[0]!r}; choose from {', '.join(pages)}")
+    table = {name: make for name, make in pages.items()
              if not args.pictures and (not args.condition or name in args.condition)}
     if table:
         print(f"{'condition':18s} {'pages read exactly':>20s}")
@@ -557,7 +557,6 @@ def main(argv: list[str] | None = None) -> int:
             sure = sum(p.sure(DEFAULT_THRESHOLD) for r in results for _, p in r.items)
             print(f"{name}: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")
     one = (lambda image: [whole_image(image)]) if args.crops_whole else one_digit
-    pages = conditions(images, labels)
     sections = (
         ("page photo", lambda r, k: pages[k](r), PAGE_PHOTOS, find_in_picture),
         ("photo crop, one digit", lambda r, k: crop(r, images, labels, k), CROP_LIGHTS, one),

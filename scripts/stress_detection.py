@@ -530,8 +530,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown condition {sorted(unknown)[0]!r}; choose from {', '.join(pages)}")
     table = {name: make for name, make in pages.items()
              if not args.pictures and (not args.condition or name in args.condition)}
+    width = max(map(len, table), default=0) + 1
     if table:
-        print(f"{'condition':18s} {'pages read exactly':>20s}")
+        print(f"{'condition':{width}s} {'pages read exactly':>20s}")
     for name, make in table.items():
         rng = np.random.default_rng(args.seed)
         exact = 0
@@ -543,9 +544,9 @@ def main(argv: list[str] | None = None) -> int:
             got = "".join(str(p.digit) for _, p in read(found, recognizer).items)
             exact += got == truth
         total += exact
-        print(f"{name:18s} {exact:>14d} / {args.pages}")
+        print(f"{name:{width}s} {exact:>14d} / {args.pages}")
     if table:
-        print(f"{'all':18s} {total:>14d} / {args.pages * len(table)}")
+        print(f"{'all':{width}s} {total:>14d} / {args.pages * len(table)}")
     if args.condition:
         return 0
     if not args.pictures:

@@ -19,7 +19,7 @@ from typing import Callable, TypeVar
 import cv2
 import numpy as np
 
-from digitcam.edge import boxes, closer, skew, textlines
+from digitcam.edge import boxes, closer, marks, skew, textlines
 from digitcam.edge.page import PAPER_LEVEL, WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.touching import split_options, stacked_split
@@ -56,13 +56,15 @@ class Detection:
     """One ink blob. A wide one may be digits that touch: `splits` holds ways to cut it into
     pieces (each piece a Detection), and the model decides between them and the whole
     (`reading.read`). `whole` is False when the blob is far too wide to be one digit, and
-    `wide` True when it is wider than digits usually are: then any reading must be sure."""
+    `wide` True when it is wider than digits usually are, and `sign` when it is shaped like a
+    plus sign and smaller than a digit beside it: then any reading must be sure."""
 
     box: Box
     ink: np.ndarray = field(repr=False)  # light-on-dark ink crop, ready for to_mnist(light_ink=True)
     splits: list[list[Detection]] = field(default_factory=list, repr=False)
     whole: bool = True
     wide: bool = False
+    sign: bool = False
 
 
 def _scale_for(gray: np.ndarray) -> float:
@@ -79,19 +81,7 @@ SPLIT_ASPECT = 1.3  # squarer blobs are one digit far more often than two (a fra
 WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model is sure
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
-MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes the blob a dot or a speck
-# A pen's dot or dash (a decimal point, half a colon, a hyphen): round or flat, and filled, its box
-# at least DOT_FILL ink (a disc fills 79 %), beside a digit DOT_SHARE x its height or taller. A small
-# digit has a hole (0, 6, 8, 9) or its strokes leave much of its box empty. A colon, two dots of a
-# size one above the other, is no digit at all: a digit beside it as tall as it makes it punctuation.
-DOT_FILL = 0.6
-DOT_SHARE = 1.8
-COLON_SHARE = 1.0
 EDGE_SLIVER = 0.6  # x the height of the digits clear of a still picture's edge: shorter blobs at it are shade
-# A comma, a degree sign, an apostrophe: a mark OFF_LINE_SHARE x smaller than the digits beside it,
-# at most OFF_LINE_WIDTH x their height wide, wholly outside the middle of their row: below or
-# above OFF_LINE of the row's height from its top and bottom.
-OFF_LINE, OFF_LINE_SHARE, OFF_LINE_WIDTH = 0.4, 1.25, 0.5
 # Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
 # showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a
 # pen's darkness) is all faint alike and keeps its digits.
@@ -193,7 +183,7 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
                 if gap_y < reach and (x1 - x0) <= config.merge_aspect * (y1 - y0) and (y1 - y0) <= tallest:
                     upper, lower = sorted((a, box), key=lambda b: b[1])
                     cut = (upper[1] + upper[3] + lower[1]) // 2 if y1 - y0 > MERGED_HEIGHT * typical else a[5]
-                    colon = gap_y > 0 and _dot_or_dash(a, digit) and _dot_or_dash(box, digit) and \
+                    colon = gap_y > 0 and marks.dot_or_dash(a, digit) and marks.dot_or_dash(box, digit) and \
                         max(a[3], box[3]) <= 1.5 * min(a[3], box[3])
                     merged[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + box[4], cut, colon]
                     changed = True
@@ -249,7 +239,7 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
             color = cv2.resize(color, (work.shape[1], work.shape[0]), interpolation=cv2.INTER_AREA)
             color = skew.level(color, turn)[0]
         work, back = skew.level(work, turn)
-    boxes, cuts, mask, ink_source = _find(work, config, roi is None, color)
+    boxes, cuts, signs, mask, ink_source = _find(work, config, roi is None, color)
 
     def detection(box: Box, own: np.ndarray | None = None) -> Detection:
         x, y, w, h = box if back is None else skew.box_back(box, back)
@@ -264,6 +254,7 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
             continue  # a row of cells or a frame drawn around the digits
         found = detection(box)
         found.wide, found.whole = aspect > config.max_aspect, aspect <= max(config.max_aspect, WIDE_DIGIT_ASPECT)
+        found.sign = box in signs
         if aspect > SPLIT_ASPECT and box[3] >= cuttable_height:
             found.splits = [[detection(*piece) for piece in option] for option in split_options(mask, box)]
         halves = stacked_split(mask, box, cuts[box]) if box in cuts else []
@@ -287,9 +278,10 @@ def _min_height(config: DetectConfig, frame_h: int) -> float:
 
 
 def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
-          color: np.ndarray | None = None) -> tuple[list[Box], dict[Box, int], np.ndarray, np.ndarray]:
+          color: np.ndarray | None = None) -> tuple[list[Box], dict[Box, int], set[Box], np.ndarray, np.ndarray]:
     """Digit boxes for dark ink on a light ground in a work-scale grey image, the rows where
-    stacked halves were joined, the ink mask and the flattened image."""
+    stacked halves were joined, the boxes that may be plus signs, the ink mask and the
+    flattened image."""
     light = paper_light(work)
     flat = flatten(work, light)
     mask = ink_mask(work, config, color, flat)
@@ -340,10 +332,13 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         found.append((x, y, w, h))
         if cut is not None:
             cuts[(x, y, w, h)] = cut
-    shares = {tuple(b[:4]): COLON_SHARE if b[6] else DOT_SHARE for b in boxes if b[6] or _dot_or_dash(b)}
-    found = [box for box in found if not _mark_beside_a_digit(
-        box, found, shares[box] if box in shares and _solid(flat, box) else MARK_SHARE)]
-    return found, cuts, mask, flat
+    shares = {tuple(b[:4]): marks.COLON_SHARE if b[6] else marks.DOT_SHARE
+              for b in boxes if b[6] or marks.dot_or_dash(b)}
+    kept = [box for box in found if not marks.beside_a_digit(
+        box, found, shares[box] if box in shares and _solid(flat, box) else marks.MARK_SHARE)]
+    signs = {(x, y, w, h) for x, y, w, h in kept if marks.plus_sign(mask[y:y + h, x:x + w]) and
+             marks.beside_a_digit((x, y, w, h), kept, marks.SIGN_SHARE)}
+    return kept, cuts, signs, mask, flat
 
 
 def _without_edge_slivers(found: list[Detection], frame_w: int, frame_h: int) -> list[Detection]:
@@ -431,56 +426,6 @@ def _shed_faint_ink(mask: np.ndarray, flat: np.ndarray, light: np.ndarray, label
                 mask[window][piece] = 0
                 shed = True
     return shed
-
-
-def _dot_or_dash(part: list, typical: float | None = None) -> bool:
-    """Whether a part ([x, y, w, h, ink area, ...]) is filled and round or flat, as a pen's dot or
-    dash is (a 1 is tall), and DOT_SHARE x smaller than a `typical` digit (bold letters of print
-    are round and filled too)."""
-    _, _, w, h, area = part[:5]
-    small = typical is None or DOT_SHARE * max(w, h) <= typical
-    return small and w >= 0.5 * h and area >= DOT_FILL * w * h
-
-
-def _mark_beside_a_digit(box: Box, boxes: list[Box], share: float = MARK_SHARE) -> bool:
-    """Whether `box` is a dot or a speck next to a digit `share` x its height or taller (a decimal
-    point, a full stop after a number, a stray mark): written digits side by side are of a size.
-    A filled dot, or a colon, needs a digit less tall beside it: a marker's dot is big.
-
-    A narrow mark OFF_LINE_SHARE x smaller than the digits beside it is a comma on the line, or
-    a degree sign or an apostrophe above it, when it lies wholly below or above the middle of
-    their row (the line through the middles of the digits on either side: a row may be written
-    aslant). A smaller digit in a row reaches its middle."""
-    x, y, w, h = box
-    left: Box | None = None
-    right: Box | None = None
-    for other in boxes:
-        bx, by, bw, bh = other
-        apart = max(bx - (x + w), x - (bx + bw), 0)
-        above_or_below = max(by - (y + h), y - (by + bh), 0)
-        if other == box or apart >= bh or above_or_below >= bh / 2:
-            continue
-        if bh >= share * h:
-            return True
-        if bh >= OFF_LINE_SHARE * h and w <= OFF_LINE_WIDTH * bh:
-            if bx + bw / 2 < x + w / 2:
-                left = other if left is None or bx > left[0] else left
-            else:
-                right = other if right is None or bx < right[0] else right
-    neighbours = [b for b in (left, right) if b is not None]
-    return bool(neighbours) and _off_the_row(box, neighbours[0], neighbours[-1])
-
-
-def _off_the_row(box: Box, left: Box, right: Box) -> bool:
-    """Whether `box` lies wholly below or above the middle band of the row through the digits
-    `left` and `right` of it (the same digit when there is one): the band reaches 0.5 - OFF_LINE
-    of the row's height either side of the line through their middles."""
-    x, y, w, h = box
-    (x0, y0, h0), (x1, y1, h1) = ((bx + bw / 2, by + bh / 2, bh) for bx, by, bw, bh in (left, right))
-    t = 0.5 if x1 == x0 else (x + w / 2 - x0) / (x1 - x0)
-    middle, height = y0 + t * (y1 - y0), h0 + t * (h1 - h0)
-    clear = (0.5 - OFF_LINE) * height
-    return y >= middle + clear or y + h <= middle - clear
 
 
 def _solid(flat: np.ndarray, box: Box) -> bool:

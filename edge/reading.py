@@ -36,6 +36,10 @@ WIDEST_SPLIT_PENALTY = 2.0
 # A blob wider than digits usually are is read (whole or cut) only when the reading is this
 # sure (geometric mean): a scribble or a word, whole or cut apart, gives unsure readings.
 WIDE_MIN_SURENESS = 0.8
+# A blob shaped like a plus sign, beside a taller digit (see marks.py), is read only when the
+# model is this sure: it reads plus signs as 4s, but mostly at 0.25-0.9, and the digits
+# that pass for one, blurred or small, at 0.98 or more.
+SIGN_MIN_SURENESS = 0.95
 
 
 @dataclass
@@ -84,7 +88,8 @@ def read(found: list[Detection], recognizer: Recognizer) -> FrameResult:
         for alternative in alternatives:
             start, at = at, at + len(alternative)
             sureness = _score(predictions[start:at])
-            if detection.wide and sureness < WIDE_MIN_SURENESS:
+            if (detection.wide and sureness < WIDE_MIN_SURENESS) or \
+                    (detection.sign and sureness < SIGN_MIN_SURENESS):
                 continue
             score = -(1.0 - sureness + DOUBT_FLOOR) * penalty ** (len(alternative) - 1)
             if best is None or score > best[0]:

@@ -96,7 +96,8 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
 
 def punctuate(alpha: np.ndarray, glyph: np.ndarray, x: int, y: int, side: int, rng: np.random.Generator,
               kinds: tuple[str, ...]) -> None:
-    """One of `kinds` (a decimal point, a colon, a dash, a comma, a degree sign) centred on column
+    """One of `kinds` (a decimal point, a colon, a dash, a comma, a degree sign, a plus or an
+    equals sign) centred on column
     `x`, for digits `side` px high whose glyph box starts at row `y`, drawn with `glyph`'s pen: a
     dot 1-1.5 strokes wide (MNIST ink spans the middle 20 of 28 rows)."""
     inside = cv2.distanceTransform((glyph > 0.5).astype(np.uint8), cv2.DIST_L2, 3)
@@ -117,6 +118,21 @@ def punctuate(alpha: np.ndarray, glyph: np.ndarray, x: int, y: int, side: int, r
         half = int(side * rng.uniform(0.12, 0.2))
         row = y + int(side * rng.uniform(0.45, 0.6))
         cv2.line(alpha, (x - half, row), (x + half, row), 1.0, max(1, int(round(pen))), cv2.LINE_AA)
+        return
+    if kind in ("plus", "equals"):  # 0.3-0.5 of the glyph box across, as a hand draws them: not square
+        half, row = side * rng.uniform(0.15, 0.25), y + side * rng.uniform(0.45, 0.6)
+        turn = rng.uniform(-0.12, 0.12)  # radians off level
+        across, down = np.array((np.cos(turn), np.sin(turn))), np.array((-np.sin(turn), np.cos(turn)))
+        middle = np.array((x, row))
+        if kind == "plus":  # the strokes cross 40-60 % of the way along each other
+            strokes = [(middle - half * rng.uniform(0.8, 1.2) * d, middle + half * rng.uniform(0.8, 1.2) * d)
+                       for d in (across, down)]
+        else:  # two dashes 0.15-0.25 of the glyph box apart, a pen's width of gap at least
+            gap = max(side * rng.uniform(0.075, 0.125), pen)
+            strokes = [(middle + g * down - half * across, middle + g * down + half * across) for g in (-gap, gap)]
+        for start, end in strokes:
+            cv2.line(alpha, tuple(np.round(start).astype(int)), tuple(np.round(end).astype(int)), 1.0,
+                     max(1, int(round(pen))), cv2.LINE_AA)
         return
     top = y + int(side * rng.uniform(0.33, 0.4))  # a colon's dots a pen's width apart at least
     rows = [y + int(side * rng.uniform(0.77, 0.83))] if kind == "point" else \
@@ -276,6 +292,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
     fine = lambda g, size: np.clip((g - 0.7) * 4, 0, 1)  # noqa: E731
     punctuated = {"marks": ("point", "colon", "dash"), "spacing": 1.5, "count": (2, 6), "height": (50, 80)}
     european = {**punctuated, "marks": ("comma", "degree")}
+    sums = {**punctuated, "marks": ("plus", "equals")}
     return {
         "plain": plain(),
         "pencil": plain(ink=PAPER - 75),
@@ -309,6 +326,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         # A decimal comma, a degree sign.
         "comma, degree": plain(**european),
         "marker: comma, degree": plain(**european, stroke=marker),
+        "plus, equals": plain(**sums),
+        "marker: plus, equals": plain(**sums, stroke=marker),
         "close together": plain(spacing=0.78, count=(3, 6)),
         "touching": plain(spacing=0.64, count=(2, 5)),
         "wide digits": wide,

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import boxes, detect, reading, textlines
+from digitcam.edge import boxes, detect, marks, reading, textlines
 from digitcam.edge.page import light_ink, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
@@ -715,7 +715,7 @@ def test_a_point_colon_or_dash_between_digits_is_not_read(small_mnist, recognize
     pages = [page for condition in ("point, colon, dash", "marker: point, colon, dash")
              for page in stress_pages(small_mnist, condition, seed=2, count=10)]
     default = exact(pages, recognizer)
-    monkeypatch.setattr(detect, "_dot_or_dash", lambda part, typical=None: False)  # told only as specks are
+    monkeypatch.setattr(marks, "dot_or_dash", lambda part, typical=None: False)  # told only as specks are
     without = exact(pages, recognizer)
     assert default >= 18 and without <= default - 4, f"{default} of 20 read, {without} without the rule"
 
@@ -726,9 +726,57 @@ def test_a_comma_or_a_degree_sign_between_digits_is_not_read(small_mnist, recogn
     pages = [page for condition in ("comma, degree", "marker: comma, degree")
              for page in stress_pages(small_mnist, condition, seed=1, count=10)]
     default = exact(pages, recognizer)
-    monkeypatch.setattr(detect, "OFF_LINE_SHARE", float("inf"))
+    monkeypatch.setattr(marks, "OFF_LINE_SHARE", float("inf"))
     without = exact(pages, recognizer)
     assert default >= 18 and without <= default - 4, f"{default} of 20 read, {without} without the rule"
+
+
+def test_a_plus_or_an_equals_sign_between_digits_is_not_read(small_mnist, recognizer, monkeypatch):
+    """A sum: a plus sign was read as a 4 and an equals sign, its dashes joined, as a 2 or a 3.
+    A plus sign is two strokes crossing near their middles; an equals sign two dashes stacked."""
+    pages = [page for condition in ("plus, equals", "marker: plus, equals")
+             for page in stress_pages(small_mnist, condition, seed=3, count=10)]
+    default = exact(pages, recognizer)
+    monkeypatch.setattr(marks, "plus_sign", lambda mask: False)
+    without = exact(pages, recognizer)
+    assert default >= 17 and without <= default - 3, f"{default} of 20 read, {without} without the plus rule"
+
+
+def _cross(side: int, pen: int, turn: float = 0.0, crossing: float = 0.5, hook: float = 0.0) -> np.ndarray:
+    """The ink mask of a plus sign `side` px across, drawn with a `pen`, turned by `turn` radians,
+    its strokes crossing `crossing` of the way along each; `hook` x side: a stroke rising from the
+    left end of the bar, which makes it an open 4."""
+    canvas = np.zeros((2 * side, 2 * side), np.uint8)
+    middle = np.array((side, side), float)
+    across, down = np.array((np.cos(turn), np.sin(turn))), np.array((-np.sin(turn), np.cos(turn)))
+    for d in (across, down):
+        start, end = middle - crossing * side * d, middle + (1 - crossing) * side * d
+        cv2.line(canvas, tuple(start.astype(int)), tuple(end.astype(int)), 255, pen, cv2.LINE_AA)
+    if hook:
+        left = middle - crossing * side * across
+        cv2.line(canvas, tuple(left.astype(int)), tuple((left - hook * side * down + 0.2 * hook * side * across)
+                                                         .astype(int)), 255, pen, cv2.LINE_AA)
+    ys, xs = np.nonzero(canvas > 127)
+    return (canvas[ys.min():ys.max() + 1, xs.min():xs.max() + 1] > 127).astype(np.uint8)
+
+
+@pytest.mark.parametrize("side, pen, turn, crossing", [(40, 3, 0.0, 0.5), (24, 2, 0.1, 0.45), (60, 14, -0.12, 0.55),
+                                                       (30, 10, 0.05, 0.4)])
+def test_plus_signs_thin_or_fat_turned_or_off_centre_are_plus_signs(side, pen, turn, crossing):
+    assert marks.plus_sign(_cross(side, pen, turn, crossing))
+
+
+@pytest.mark.parametrize("side, pen", [(24, 2), (40, 3), (60, 8)])
+def test_open_4s_and_handwritten_digits_are_no_plus_signs(small_mnist, side, pen):
+    """An open 4 drawn as a plus sign with a hook, and MNIST's digits at the size a page shows them."""
+    assert not marks.plus_sign(_cross(side, pen, 0.05, 0.45, hook=0.35))
+    flagged = []
+    for image, label in zip(small_mnist.x_test, small_mnist.y_test):
+        big = cv2.resize(image, (2 * side, 2 * side), interpolation=cv2.INTER_CUBIC) > 100
+        ys, xs = np.nonzero(big)
+        if marks.plus_sign(big[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.uint8)):
+            flagged.append(int(label))
+    assert not flagged, f"digits taken for plus signs: {flagged}"
 
 
 def test_a_small_digit_beside_big_ones_is_no_dot(small_mnist, recognizer):
@@ -737,15 +785,19 @@ def test_a_small_digit_beside_big_ones_is_no_dot(small_mnist, recognizer):
     are still read: the 0 shows its hole in the grey image, the 1 is neither round nor flat."""
     page = _write(small_mnist.x_test[:2], 120, gap=1.8)
     number = read(page, recognizer)[1]
-    colon, dash, point, comma, degree = (page.copy() for _ in range(5))
+    colon, dash, point, comma, degree, plus, equals = (page.copy() for _ in range(7))
     for y in (240, 262):  # a colon in the gap, its dots 8 px apart
         cv2.circle(colon, (228, y), 7, 40, -1)
+    cv2.line(plus, (212, 252), (244, 252), 40, 6)  # a plus sign in the gap, 32 px across
+    cv2.line(plus, (228, 236), (228, 268), 40, 6)
+    for y in (244, 260):  # an equals sign 40 px long: a dash longer than a dot
+        cv2.line(equals, (208, y), (248, y), 40, 6)
     cv2.line(dash, (404, 262), (424, 262), 40, 22)  # 42 x 22 px with its round ends
     cv2.circle(point, (400, 300), 13, 40, -1)  # a decimal point 26 px across
     cv2.circle(comma, (228, 300), 10, 40, -1)  # a comma in the gap: a dot on the line, a tail below
     cv2.line(comma, (231, 300), (218, 335), 40, 8)
     cv2.circle(degree, (400, 232), 9, 40, 4)  # a degree sign: a small 0, above the middle
-    marked = (colon, dash, point, comma, degree)
+    marked = (colon, dash, point, comma, degree, plus, equals)
     assert [read(picture, recognizer)[1] for picture in marked] == [number] * len(marked)
     zero, one = page.copy(), page.copy()
     cv2.ellipse(zero, (420, 270), (9, 13), 0, 0, 360, 40, 8)

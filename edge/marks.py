@@ -1,0 +1,137 @@
+"""Marks written among digits that are not digits: dots, dashes, colons, equals and plus signs,
+commas, degree signs, apostrophes.
+
+A time, a price, a date, a sum: the model knows only digits and reads any blob as one, so these
+are told by their shape and by the digits beside them before anything is read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+if TYPE_CHECKING:
+    from digitcam.edge.detect import Box
+
+MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes the blob a dot or a speck
+# A pen's dot or dash (a decimal point, half a colon, a hyphen): round or flat, and filled, its box
+# at least DOT_FILL ink (a disc fills 79 %), beside a digit DOT_SHARE x its height or taller. A small
+# digit has a hole (0, 6, 8, 9) or its strokes leave much of its box empty. A colon, two dots of a
+# size one above the other, is no digit at all: a digit beside it as tall as it makes it punctuation.
+DOT_FILL = 0.6
+DOT_SHARE = 1.8
+COLON_SHARE = 1.0
+# A comma, a degree sign, an apostrophe: a mark OFF_LINE_SHARE x smaller than the digits beside it,
+# at most OFF_LINE_WIDTH x their height wide, wholly outside the middle of their row: below or
+# above OFF_LINE of the row's height from its top and bottom.
+OFF_LINE, OFF_LINE_SHARE, OFF_LINE_WIDTH = 0.4, 1.25, 0.5
+# A plus sign: a stroke across and one upright (each up to SIGN_SLANT, a tangent, off level or
+# plumb) crossing so that each of the four arms reaches SIGN_ARM of the blob's width or height,
+# with all but SIGN_STRAY of the ink on the two. Beside a digit SIGN_SHARE x its height or taller,
+# such a blob is read only when the model is sure of it (reading.SIGN_MIN_SURENESS): an open 4
+# with a short hook passes the shape test, and so does a small or blurred digit whose ink has run
+# into a blob.
+SIGN_SLANT, SIGN_ARM, SIGN_STRAY, SIGN_SHARE = 0.35, 0.25, 0.03, 1.1
+SIGN_ASPECT = (0.75, 1.35)  # w / h of a plus sign's box
+
+
+def dot_or_dash(part: list, typical: float | None = None) -> bool:
+    """Whether a part ([x, y, w, h, ink area, ...]) is filled and round or flat, as a pen's dot or
+    dash is (a 1 is tall), and DOT_SHARE x smaller than a `typical` digit (bold letters of print
+    are round and filled too)."""
+    _, _, w, h, area = part[:5]
+    size = h if w >= 2 * h else max(w, h)  # a dash, a minus sign: as long as a digit is wide
+    small = typical is None or DOT_SHARE * size <= typical
+    return small and w >= 0.5 * h and area >= DOT_FILL * w * h
+
+
+def plus_sign(mask: np.ndarray) -> bool:
+    """Whether the ink `mask` of one blob's box is a plus sign (see SIGN_SLANT)."""
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    if not SIGN_ASPECT[0] <= w / h <= SIGN_ASPECT[1] or len(xs) == 0:
+        return False
+    inside = cv2.distanceTransform(np.pad(mask, 1).astype(np.uint8), cv2.DIST_L2, 3)
+    pen = 2 * float(np.percentile(inside[inside > 0], 90))  # a stroke's width, not where two cross
+    reach = pen / 2 + max(1.0, 0.04 * max(w, h))  # with a hand's wobble
+    across, row, tilt = _stroke(xs, ys, w / 2, reach)
+    upright, column, lean = _stroke(ys, xs, h / 2, reach)
+    if np.mean(across | upright) < 1 - SIGN_STRAY:
+        return False
+    y = row  # where the strokes cross, the two lines solved for it in two steps
+    for _ in range(2):
+        x = column + lean * (y - h / 2)
+        y = row + tilt * (x - w / 2)
+    return _arms(xs, across & ~upright, x, w, pen, reach) and _arms(ys, upright & ~across, y, h, pen, reach)
+
+
+def _arms(along: np.ndarray, own: np.ndarray, crossing: float, extent: int, pen: float, reach: float) -> bool:
+    """Whether a stroke's own ink (off the other stroke, which reaches `reach` either side of the
+    `crossing`) goes SIGN_ARM of the blob's `extent` out on both sides, as a stroke `pen` wide
+    does: with ink along the whole way."""
+    for side in (along[own] - crossing, crossing - along[own]):
+        arm = side[side > 0]
+        if arm.size == 0 or arm.max() < SIGN_ARM * extent or arm.size < 0.5 * pen * (arm.max() - reach):
+            return False
+    return True
+
+
+def _stroke(along: np.ndarray, off: np.ndarray, middle: float, reach: float) -> tuple[np.ndarray, float, float]:
+    """The straight band `reach` either side of a line holding the most ink, the line at most
+    SIGN_SLANT off the `along` axis: which pixels lie in it, and the line's offset at `middle`
+    and its slope."""
+    best = (-1, 0.0, 0.0)
+    for slope in np.linspace(-SIGN_SLANT, SIGN_SLANT, 9):
+        position = np.sort(off - slope * (along - middle))
+        # Per pixel as the band's low edge: how many pixels lie within 2 * reach above it.
+        inside = np.searchsorted(position, position + 2 * reach, side="right") - np.arange(len(position))
+        k = int(inside.argmax())
+        if inside[k] > best[0]:
+            best = (int(inside[k]), float(position[k] + reach), float(slope))
+    _, offset, slope = best
+    return np.abs(off - slope * (along - middle) - offset) <= reach, offset, slope
+
+
+def beside_a_digit(box: Box, boxes: list[Box], share: float = MARK_SHARE) -> bool:
+    """Whether `box` is a dot or a speck next to a digit `share` x its height or taller (a decimal
+    point, a full stop after a number, a stray mark): written digits side by side are of a size.
+    A filled dot, or a colon, needs a digit less tall beside it: a marker's dot is big.
+
+    A narrow mark OFF_LINE_SHARE x smaller than the digits beside it is a comma on the line, or
+    a degree sign or an apostrophe above it, when it lies wholly below or above the middle of
+    their row (the line through the middles of the digits on either side: a row may be written
+    aslant). A smaller digit in a row reaches its middle."""
+    x, y, w, h = box
+    left: Box | None = None
+    right: Box | None = None
+    for other in boxes:
+        bx, by, bw, bh = other
+        apart = max(bx - (x + w), x - (bx + bw), 0)
+        above_or_below = max(by - (y + h), y - (by + bh), 0)
+        if other == box or apart >= bh or above_or_below >= bh / 2:
+            continue
+        if bh >= share * h:
+            return True
+        if bh >= OFF_LINE_SHARE * h and w <= OFF_LINE_WIDTH * bh:
+            if bx + bw / 2 < x + w / 2:
+                left = other if left is None or bx > left[0] else left
+            else:
+                right = other if right is None or bx < right[0] else right
+    neighbours = [b for b in (left, right) if b is not None]
+    return bool(neighbours) and _off_the_row(box, neighbours[0], neighbours[-1])
+
+
+def _off_the_row(box: Box, left: Box, right: Box) -> bool:
+    """Whether `box` lies wholly below or above the middle band of the row through the digits
+    `left` and `right` of it (the same digit when there is one): the band reaches 0.5 - OFF_LINE
+    of the row's height either side of the line through their middles."""
+    x, y, w, h = box
+    (x0, y0, h0), (x1, y1, h1) = ((bx + bw / 2, by + bh / 2, bh) for bx, by, bw, bh in (left, right))
+    t = 0.5 if x1 == x0 else (x + w / 2 - x0) / (x1 - x0)
+    middle, height = y0 + t * (y1 - y0), h0 + t * (h1 - h0)
+    clear = (0.5 - OFF_LINE) * height
+    return y >= middle + clear or y + h <= middle - clear
+
+

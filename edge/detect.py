@@ -6,8 +6,8 @@ on white, ruled or squared paper or in the boxes of a form, with the desk around
 askew; here adaptive thresholding marks the ink, boxes drawn around digits (`boxes.py`) and long
 thin lines (rules, grid) are removed, and the ink is grouped into digit-shaped boxes, leaving
 out ink far fainter than the page's digits (the back of the sheet showing through, alone or
-touching a digit) and lines of text (`textlines.py`). Small digits in a large frame get a
-second, closer look (`closer.py`).
+touching a digit), lines of text (`textlines.py`) and punctuation and signs between digits
+(`marks.py`). Small digits in a large frame get a second, closer look (`closer.py`).
 """
 
 from __future__ import annotations

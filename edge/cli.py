@@ -144,7 +144,7 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
     from digitcam.edge.reading import read
     from digitcam.edge.single import find_in_picture
     from digitcam.edge.sources.base import Frame
-    from digitcam.edge.sources.files import read_image
+    from digitcam.edge.sources.files import read_image, why_unreadable
 
     missing = [p for p in args.images if not p.is_file()]
     if missing:
@@ -155,7 +155,7 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
         t0 = time.perf_counter()
         image = read_image(path)
         if image is None:
-            print(f"digitcam predict: {path}: not a readable image, skipped", file=env.stderr)
+            print(f"digitcam predict: {path}: {why_unreadable(path)}, skipped", file=env.stderr)
             failures += 1
             continue
         t1 = time.perf_counter()

@@ -100,6 +100,17 @@ def test_predict_names_an_unreadable_image_once(cli, tmp_path, shipped_models):
     assert result.stderr.count("broken.png") == 1 and "not a readable image" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["predict", "run"])
+def test_an_iphone_photo_says_how_to_convert_it(cli, tmp_path, shipped_models, command):
+    """OpenCV's wheels decode no HEIC, the iPhone's own format: the error says what to do."""
+    photo = tmp_path / "IMG_0001.HEIC"
+    photo.write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(64))
+    args = [photo] if command == "predict" else ["--source", photo, "--headless"]
+    result = cli(command, *args, "--model", shipped_models)
+    assert result.status == 2 and result.stdout == ""
+    assert result.stderr.count("IMG_0001.HEIC") == 1 and "HEIC photo" in result.stderr and "JPEG" in result.stderr
+
+
 def test_info_describes_the_model(cli, shipped_models):
     result = cli("info", shipped_models / "cnn.int8.tflite", "--json")
     info = json.loads(result.stdout)

@@ -19,6 +19,18 @@ VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpe
 
 # Formats that may carry transparency; JPEG never does, and only IMREAD_COLOR applies its EXIF rotation.
 ALPHA_SUFFIXES = {".png", ".webp", ".tif", ".tiff", ".gif"}
+# Phones' own photo formats, which OpenCV's wheels do not decode: listed with the images, so
+# that each one gets told what to do rather than left out unnoticed.
+PHONE_FORMATS = {".heic": "an HEIC photo", ".heif": "an HEIF photo"}
+
+
+def why_unreadable(path: Path) -> str:
+    """What to tell the user about a file that `read_image` could not decode."""
+    kind = PHONE_FORMATS.get(Path(path).suffix.lower())
+    if kind is None:
+        return "not a readable image"
+    return f"{kind}, which OpenCV cannot decode: save it as JPEG or PNG (an iPhone takes JPEGs with " \
+           "Settings > Camera > Formats > Most Compatible)"
 
 
 def read_image(path: Path) -> np.ndarray | None:
@@ -76,7 +88,8 @@ class ImageFolder(Source):
         if self.files is None:
             if not self.folder.is_dir():
                 raise DataError(f"{self.folder}: no such folder")
-            self.files = sorted(p for p in self.folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            self.files = sorted(p for p in self.folder.iterdir()
+                                if p.suffix.lower() in IMAGE_SUFFIXES or p.suffix.lower() in PHONE_FORMATS)
             if not self.files:
                 raise DataError(f"{self.folder}: no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
         return self
@@ -90,7 +103,7 @@ class ImageFolder(Source):
             if image is not None:
                 self._index += 1
                 return Frame(image, self._index - 1, path.name)
-            log.warning("%s: not a readable image, skipped", path)
+            log.warning("%s: %s, skipped", path, why_unreadable(path))
         return None
 
 
@@ -106,7 +119,7 @@ class ImageFile(ImageFolder):
         if not path.is_file():
             raise DataError(f"{path}: no such file")
         if cv2.imread(str(path), cv2.IMREAD_REDUCED_GRAYSCALE_8) is None:
-            raise DataError(f"{path}: not a readable image")
+            raise DataError(f"{path}: {why_unreadable(path)}")
         return self
 
 

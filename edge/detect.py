@@ -155,7 +155,8 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
     (not wider than tall by much), so neighbouring digits on a line stay apart. Each entry is
     [x, y, w, h, ink area, cut row, colon]: the cut row is set where two parts one above the other
     were joined only because they all but touch, so the model can still read them as two; colon
-    is True where the parts were two dots of a size one above the other.
+    is True where the parts were two dots or dashes of a size one above the other (a colon, an
+    equals sign).
     """
     tall = [b[3] for b in boxes if b[3] >= config.min_height // 2]
     typical = float(np.median(tall)) if tall else float(config.min_height)

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes the blob a dot or a speck
 # A pen's dot or dash (a decimal point, half a colon, a hyphen): round or flat, and filled, its box
 # at least DOT_FILL ink (a disc fills 79 %), beside a digit DOT_SHARE x its height or taller. A small
-# digit has a hole (0, 6, 8, 9) or its strokes leave much of its box empty. A colon, two dots of a
-# size one above the other, is no digit at all: a digit beside it as tall as it makes it punctuation.
+# digit has a hole (0, 6, 8, 9) or its strokes leave much of its box empty. A dash (a minus sign)
+# as long as a digit is wide is small by its height. A colon or an equals sign, two dots or dashes
+# of a size one above the other, is no digit at all: a digit beside it as tall as it makes it a mark.
 DOT_FILL = 0.6
 DOT_SHARE = 1.8
 COLON_SHARE = 1.0

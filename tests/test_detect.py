@@ -742,6 +742,17 @@ def test_a_plus_or_an_equals_sign_between_digits_is_not_read(small_mnist, recogn
     assert default >= 17 and without <= default - 3, f"{default} of 20 read, {without} without the plus rule"
 
 
+def test_a_dash_as_long_as_a_digit_is_wide_is_small_by_its_height():
+    """A minus sign, or one dash of an equals sign, is as long as a digit is wide: measured by
+    its length, it was too big for a dash beside digits 60 px tall, and an equals sign whose
+    dashes were joined was read as a 2. A filled blob as big each way is no dash."""
+    typical = 60
+    assert marks.dot_or_dash([0, 0, 40, 8, 40 * 8 * 0.9], typical)  # 1.8 x 40 > 60: its length is not its size
+    assert marks.dot_or_dash([0, 0, 12, 10, 12 * 10 * 0.8], typical)  # a round dot
+    assert not marks.dot_or_dash([0, 0, 40, 36, 40 * 36 * 0.9], typical)  # a bold letter of print, say
+    assert not marks.dot_or_dash([0, 0, 40, 8, 40 * 8 * 0.4], typical)  # not filled: a stroke, not a dash
+
+
 def _cross(side: int, pen: int, turn: float = 0.0, crossing: float = 0.5, hook: float = 0.0) -> np.ndarray:
     """The ink mask of a plus sign `side` px across, drawn with a `pen`, turned by `turn` radians,
     its strokes crossing `crossing` of the way along each; `hook` x side: a stroke rising from the

@@ -337,8 +337,8 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
               for b in boxes if b[6] or marks.dot_or_dash(b)}
     kept = [box for box in found if not marks.beside_a_digit(
         box, found, shares[box] if box in shares and _solid(flat, box) else marks.MARK_SHARE)]
-    signs = {(x, y, w, h) for x, y, w, h in kept if marks.plus_sign(mask[y:y + h, x:x + w]) and
-             marks.beside_a_digit((x, y, w, h), kept, marks.SIGN_SHARE)}
+    signs = {(x, y, w, h) for x, y, w, h in kept if marks.beside_a_digit((x, y, w, h), kept, marks.SIGN_SHARE)
+             and marks.plus_sign(mask[y:y + h, x:x + w])}
     return kept, cuts, signs, mask, flat
 
 

@@ -36,6 +36,7 @@ OFF_LINE, OFF_LINE_SHARE, OFF_LINE_WIDTH = 0.4, 1.25, 0.5
 # into a blob.
 SIGN_SLANT, SIGN_ARM, SIGN_STRAY, SIGN_SHARE = 0.35, 0.25, 0.03, 1.1
 SIGN_ASPECT = (0.75, 1.35)  # w / h of a plus sign's box
+SIGN_LOOK = 48  # px: a larger blob is told at this size, as its shape is the same and the cost far less
 
 
 def dot_or_dash(part: list, typical: float | None = None) -> bool:
@@ -51,8 +52,14 @@ def dot_or_dash(part: list, typical: float | None = None) -> bool:
 def plus_sign(mask: np.ndarray) -> bool:
     """Whether the ink `mask` of one blob's box is a plus sign (see SIGN_SLANT)."""
     h, w = mask.shape
+    if not SIGN_ASPECT[0] <= w / h <= SIGN_ASPECT[1]:
+        return False
+    if max(h, w) > SIGN_LOOK:
+        scale = SIGN_LOOK / max(h, w)
+        h, w = max(1, round(h * scale)), max(1, round(w * scale))
+        mask = cv2.resize((mask > 0).astype(np.uint8) * 255, (w, h), interpolation=cv2.INTER_AREA) >= 64
     ys, xs = np.nonzero(mask)
-    if not SIGN_ASPECT[0] <= w / h <= SIGN_ASPECT[1] or len(xs) == 0:
+    if len(xs) == 0:
         return False
     inside = cv2.distanceTransform(np.pad(mask, 1).astype(np.uint8), cv2.DIST_L2, 3)
     pen = 2 * float(np.percentile(inside[inside > 0], 90))  # a stroke's width, not where two cross

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import cv2
 import numpy as np
 
-from digitcam.edge import overlay
+from digitcam.edge import marks, overlay
 from digitcam.edge.detect import Box
 from digitcam.edge.preprocess import to_mnist
 from digitcam.edge.recognizer import Prediction, Recognizer
@@ -151,13 +151,15 @@ class CanvasController:
 
     def predict(self, live: bool) -> None:
         """Read every digit drawn, in one batch; the panel shows the one drawn last."""
-        groups = self.canvas.digits()
+        # Signs between digits (2+3=5) are left out, as on paper.
+        groups = [group for group in self.canvas.digits()
+                  if not marks.drawn_sign([self.canvas.strokes[i] for i in group])]
         drawings = [self.canvas.render(group) for group in groups]
         inputs = [to_mnist(drawing, light_ink=True) for drawing in drawings]
         drawn = [i for i, input28 in enumerate(inputs) if input28.any()]
         if not drawn:
             self.prediction, self.input28, self.items = None, np.zeros((28, 28), np.uint8), []
-            self.message = "nothing drawn"
+            self.message = "no digit drawn" if self.canvas.strokes else "nothing drawn"
             return
         predictions = self.recognizer.predict([inputs[i] for i in drawn])
         self.items = [(_ink_box(drawings[i]), p) for i, p in zip(drawn, predictions)]

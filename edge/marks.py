@@ -37,6 +37,9 @@ OFF_LINE, OFF_LINE_SHARE, OFF_LINE_WIDTH = 0.4, 1.25, 0.5
 SIGN_SLANT, SIGN_ARM, SIGN_STRAY, SIGN_SHARE = 0.35, 0.25, 0.03, 1.1
 SIGN_ASPECT = (0.75, 1.35)  # w / h of a plus sign's box
 SIGN_LOOK = 48  # px: a larger blob is told at this size, as its shape is the same and the cost far less
+# Drawn with a pointer (the canvas), a stroke is straight when no point strays from the line
+# between its ends by more than STRAIGHT of its length, nor runs past its ends.
+STRAIGHT = 0.15
 
 
 def dot_or_dash(part: list, typical: float | None = None) -> bool:
@@ -47,6 +50,46 @@ def dot_or_dash(part: list, typical: float | None = None) -> bool:
     size = h if w >= 2 * h else max(w, h)  # a dash, a minus sign: as long as a digit is wide
     small = typical is None or DOT_SHARE * size <= typical
     return small and w >= 0.5 * h and area >= DOT_FILL * w * h
+
+
+def drawn_sign(strokes: list[np.ndarray]) -> bool:
+    """Whether pointer strokes ((x, y) points each), grouped as one character, are a minus, an
+    equals or a plus sign: one straight level stroke, two stacked, or a level one and a plumb one
+    crossing each SIGN_ARM or more from its ends. No digit is drawn so: a 4's, a 5's, a 7's
+    strokes bend, and a 1's serif or base meets its stem at an end."""
+    lines = [_straight(np.asarray(points, float)) for points in strokes]
+    if not 1 <= len(lines) <= 2 or any(line is None for line in lines):
+        return False
+    level = [abs(dy) <= SIGN_SLANT * abs(dx) for (_, _, dx, dy) in lines]
+    if len(lines) == 1:
+        return level[0]
+    if all(level):  # an equals sign: one dash above the other, sharing most of their width
+        (x0, y0, dx0, _), (x1, y1, dx1, _) = lines
+        (a0, b0), (a1, b1) = sorted((x0, x0 + dx0)), sorted((x1, x1 + dx1))
+        return min(b0, b1) - max(a0, a1) >= 0.5 * min(b0 - a0, b1 - a1) and \
+            abs(y1 - y0) <= max(abs(dx0), abs(dx1))
+    plumb = [abs(dx) <= SIGN_SLANT * abs(dy) for (_, _, dx, dy) in lines]
+    if sorted(level) != [False, True] or sorted(plumb) != [False, True]:
+        return False
+    (x0, y0, dx0, dy0), (x1, y1, dx1, dy1) = lines
+    # Where the two lines cross, as shares t and u of the way along each.
+    det = dx1 * dy0 - dx0 * dy1
+    t = (dx1 * (y1 - y0) - dy1 * (x1 - x0)) / det
+    u = (dx0 * (y1 - y0) - dy0 * (x1 - x0)) / det
+    return SIGN_ARM <= t <= 1 - SIGN_ARM and SIGN_ARM <= u <= 1 - SIGN_ARM
+
+
+def _straight(points: np.ndarray) -> tuple[float, float, float, float] | None:
+    """A stroke's start and its run (x, y, dx, dy) when it is straight (see STRAIGHT), else None."""
+    start, run = points[0], points[-1] - points[0]
+    length = float(np.hypot(*run))
+    if len(points) < 2 or length == 0:
+        return None
+    along = (points - start) @ run / length
+    off = np.abs((points - start) @ np.array((-run[1], run[0])) / length)
+    if off.max() > STRAIGHT * length or along.min() < -STRAIGHT * length or along.max() > (1 + STRAIGHT) * length:
+        return None
+    return float(start[0]), float(start[1]), float(run[0]), float(run[1])
 
 
 def plus_sign(mask: np.ndarray) -> bool:

@@ -95,7 +95,7 @@ def test_undo_clear_help_info_fullscreen_quit(controller):
 
 def test_unsure_shows_a_question_mark_with_the_top_two(recognizer, tmp_path):
     ctl = CanvasController(recognizer, 0.999999, tmp_path, [])
-    drag(ctl, [(100, 200), (300, 210)])  # a dash: no digit is that sure
+    drag(ctl, [(100, 200), (200, 150), (300, 200)])  # a flat arch, a 2 at best: no digit is that sure
     ctl.on_key(ord("p"))
     from digitcam.edge.overlay import describe
 
@@ -193,3 +193,40 @@ def test_a_number_drawn_digit_by_digit_is_read_left_to_right(controller):
     assert (np.abs(drawing.astype(int) - SURE).sum(axis=2) == 0).any()  # boxes drawn around the digits
     controller.on_key(ord("u"))  # undo the 1
     assert controller.events[-1]["number"] == "47"
+
+
+PLUS = [[(0.0, 0.5), (0.25, 0.52), (0.5, 0.49)], [(0.27, 0.25), (0.25, 0.5), (0.24, 0.75)]]  # a hand's wobble
+EQUALS = [[(0.0, 0.42), (0.5, 0.43)], [(0.02, 0.6), (0.5, 0.58)]]
+
+
+def draw_strokes(ctl, strokes, left: int, top: int, height: int) -> None:
+    for stroke in strokes:
+        drag(ctl, [(int(left + x * height), int(top + y * height)) for x, y in stroke])
+
+
+def test_signs_between_digits_drawn_with_the_mouse_are_left_out(controller):
+    """2+3=5: a plus sign was read as an 8 and an equals sign as a 0."""
+    draw_digit(controller, 2, 10, 120, 100)
+    draw_strokes(controller, PLUS, 90, 120, 100)
+    draw_digit(controller, 3, 160, 120, 100)
+    draw_strokes(controller, EQUALS, 240, 120, 100)
+    draw_digit(controller, 5, 310, 120, 100)
+    assert controller.events[-1]["number"] == "235" and [d["digit"] for d in controller.events[-1]["digits"]] == [2, 3, 5]
+    controller.on_key(ord("c"))
+    draw_strokes(controller, PLUS, 150, 150, 100)
+    assert controller.items == [] and controller.message == "no digit drawn"
+
+
+@pytest.mark.parametrize("strokes, sign", [
+    (PLUS, True), (EQUALS, True), ([[(0.0, 0.5), (0.5, 0.47)]], True),  # a minus sign
+    ([[(0.02, 0.0), (0.6, 0.0), (0.2, 1.0)], [(0.2, 0.5), (0.55, 0.5)]], False),  # a 7 crossed in the middle
+    ([[(0.3, 0.0), (0.3, 1.0)], [(0.0, 1.0), (0.6, 1.0)]], False),  # a 1 on a base: they meet at its end
+    ([[(0.0, 0.0), (0.6, 0.0)], [(0.3, 0.0), (0.3, 1.0)]], False),  # a T, a 7 drawn square
+    ([[(0.0, 0.0), (0.5, 0.5)], [(0.5, 0.0), (0.0, 0.5)]], False),  # a cross turned 45 degrees
+    ([[(0.3, 0.0), (0.3, 1.0)]], False),  # a 1
+    *[(strokes, False) for strokes in DIGIT_STROKES.values()],
+])
+def test_signs_are_told_from_digits_by_their_strokes(strokes, sign):
+    from digitcam.edge import marks
+
+    assert marks.drawn_sign([np.array(s) * 100 for s in strokes]) == sign

@@ -211,7 +211,8 @@ def test_signs_between_digits_drawn_with_the_mouse_are_left_out(controller):
     draw_digit(controller, 3, 160, 120, 100)
     draw_strokes(controller, EQUALS, 240, 120, 100)
     draw_digit(controller, 5, 310, 120, 100)
-    assert controller.events[-1]["number"] == "235" and [d["digit"] for d in controller.events[-1]["digits"]] == [2, 3, 5]
+    event = controller.events[-1]
+    assert event["number"] == "235" and [d["digit"] for d in event["digits"]] == [2, 3, 5]
     controller.on_key(ord("c"))
     draw_strokes(controller, PLUS, 150, 150, 100)
     assert controller.items == [] and controller.message == "no digit drawn"

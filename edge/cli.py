@@ -10,7 +10,7 @@ from pathlib import Path
 from digitcam.command import Command, positive_int, unit_float
 from digitcam.environment import Environment
 from digitcam.edge.recognizer import DEFAULT_THRESHOLD
-from digitcam.errors import DeviceError, UsageError
+from digitcam.errors import DataError, DeviceError, UsageError
 
 BACKEND_CHOICES = ("auto", "litert", "onnxruntime", "opencv", "keras")
 
@@ -128,7 +128,8 @@ def run_run(args: argparse.Namespace, env: Environment) -> int:
 def configure_predict(p: argparse.ArgumentParser) -> None:
     from digitcam.edge.single import SINGLE_DIGIT_SIDE
 
-    p.add_argument("images", nargs="+", type=Path, help="image files (a digit, or a page of digits)")
+    p.add_argument("images", nargs="+", type=Path,
+                   help="image files (a digit, or a page of digits), or folders of them")
     add_model_flags(p)
     p.add_argument("--mode", choices=("auto", "single", "multi"), default="auto",
                    help=f"single: the image is one digit; multi: find digits on the page; auto: images up to "
@@ -144,14 +145,22 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
     from digitcam.edge.reading import read
     from digitcam.edge.single import find_in_picture
     from digitcam.edge.sources.base import Frame
-    from digitcam.edge.sources.files import read_image, why_unreadable
+    from digitcam.edge.sources.files import image_files, no_images, read_image, why_unreadable
 
-    missing = [p for p in args.images if not p.is_file()]
-    if missing:
-        raise UsageError(f"{missing[0]}: no such image file")
+    paths: list[Path] = []
+    for given in args.images:  # a folder stands for its images, in file-name order
+        if given.is_dir():
+            found = image_files(given)
+            if not found:
+                raise DataError(no_images(given))
+            paths += found
+        elif given.is_file():
+            paths.append(given)
+        else:
+            raise UsageError(f"{given}: no such image file or folder")
     choice, backend, recognizer = load_recognizer(args, env)
     failures = 0
-    for index, path in enumerate(args.images):
+    for index, path in enumerate(paths):
         t0 = time.perf_counter()
         image = read_image(path)
         if image is None:
@@ -170,7 +179,7 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
             number = result.number(args.threshold) or "(no digit)"
             details = ", ".join(describe(p, args.threshold) for _, p in result.items)
             print(f"{path}: {number}" + (f"  [{details}]" if details else ""), file=env.stdout)
-    return 2 if failures == len(args.images) else 0
+    return 2 if failures == len(paths) else 0
 
 
 def configure_info(p: argparse.ArgumentParser) -> None:

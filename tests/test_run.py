@@ -100,6 +100,25 @@ def test_predict_names_an_unreadable_image_once(cli, tmp_path, shipped_models):
     assert result.stderr.count("broken.png") == 1 and "not a readable image" in result.stderr
 
 
+def test_predict_reads_a_folder_in_name_order_and_names_an_empty_one(cli, small_mnist, tmp_path, shipped_models):
+    folder = tmp_path / "crops"
+    folder.mkdir()
+    for name, index in (("b.png", 1), ("a.png", 0)):
+        cv2.imwrite(str(folder / name), 255 - cv2.resize(small_mnist.x_test[index], (112, 112)))
+    (folder / "notes.txt").write_text("not an image")
+    result = cli("predict", folder, "--json", "--model", shipped_models)
+    assert result.status == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == ["a.png", "b.png"]
+    assert [r["digits"][0]["digit"] for r in records] == [int(small_mnist.y_test[0]), int(small_mnist.y_test[1])]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = cli("predict", empty, "--model", shipped_models)
+    assert result.status == 2 and "empty: no images" in result.stderr and result.stderr.count("\n") == 1
+    result = cli("predict", tmp_path / "nowhere", "--model", shipped_models)
+    assert result.status == 2 and "nowhere: no such image file or folder" in result.stderr
+
+
 @pytest.mark.parametrize("command", ["predict", "run"])
 def test_an_iphone_photo_says_how_to_convert_it(cli, tmp_path, shipped_models, command):
     """OpenCV's wheels decode no HEIC, the iPhone's own format: the error says what to do."""

@@ -24,6 +24,16 @@ ALPHA_SUFFIXES = {".png", ".webp", ".tif", ".tiff", ".gif"}
 PHONE_FORMATS = {".heic": "an HEIC photo", ".heif": "an HEIF photo"}
 
 
+def image_files(folder: Path) -> list[Path]:
+    """A folder's images in file-name order, phone photos among them (to be named if unreadable)."""
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.suffix.lower() in IMAGE_SUFFIXES or p.suffix.lower() in PHONE_FORMATS)
+
+
+def no_images(folder: Path) -> str:
+    return f"{folder}: no images ({', '.join(sorted(IMAGE_SUFFIXES))})"
+
+
 def why_unreadable(path: Path) -> str:
     """What to tell the user about a file that `read_image` could not decode."""
     kind = PHONE_FORMATS.get(Path(path).suffix.lower())
@@ -88,10 +98,9 @@ class ImageFolder(Source):
         if self.files is None:
             if not self.folder.is_dir():
                 raise DataError(f"{self.folder}: no such folder")
-            self.files = sorted(p for p in self.folder.iterdir()
-                                if p.suffix.lower() in IMAGE_SUFFIXES or p.suffix.lower() in PHONE_FORMATS)
+            self.files = image_files(self.folder)
             if not self.files:
-                raise DataError(f"{self.folder}: no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+                raise DataError(no_images(self.folder))
         return self
 
     def read(self) -> Frame | None:

@@ -82,6 +82,7 @@ WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
 EDGE_SLIVER = 0.6  # x the height of the digits clear of a still picture's edge: shorter blobs at it are shade
+EDGE_FILL = 0.35  # of a blob's box past a levelled still picture's edge: its corners' fill, not the photo
 # Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
 # showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a
 # pen's darkness) is all faint alike and keeps its digits.
@@ -344,10 +345,12 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
 
 def _without_edge_slivers(found: list[Detection], frame_w: int, frame_h: int) -> list[Detection]:
     """`found` less the blobs at the picture's edge (or past it, levelled) under EDGE_SLIVER of
-    the height of the digits clear of it. A still picture keeps blobs at its edge (it was
-    cropped close around its digits), but on a page photographed whole they are where a
-    shadow's, a hand's or a grid's edge runs out of the picture, and a digit the crop cut that
-    short cannot be read anyway."""
+    the height of the digits clear of it, and those over EDGE_FILL past it. A still picture keeps
+    blobs at its edge (it was cropped close around its digits), but on a page photographed
+    whole they are where a shadow's, a hand's or a grid's edge runs out of the picture, and a
+    digit the crop cut that short cannot be read anyway. A page levelled (`skew.py`) has its
+    corners filled from its edges, which draws its rules or grid on as streaks: a blob mostly
+    past the picture is made of them."""
     def at_edge(d: Detection) -> bool:
         x, y, w, h = d.box
         return x <= 0 or y <= 0 or x + w >= frame_w or y + h >= frame_h
@@ -356,6 +359,12 @@ def _without_edge_slivers(found: list[Detection], frame_w: int, frame_h: int) ->
         _, y, _, h = d.box
         return min(y + h, frame_h) - max(y, 0)
 
+    def past(d: Detection) -> float:  # the share of the box past the picture, across or down
+        x, y, w, h = d.box
+        return max((max(0, -x) + max(0, x + w - frame_w)) / max(w, 1),
+                   (max(0, -y) + max(0, y + h - frame_h)) / max(h, 1))
+
+    found = [d for d in found if past(d) <= EDGE_FILL]
     clear = [d.box[3] for d in found if not at_edge(d)]
     if not clear:
         return found

@@ -201,4 +201,22 @@ def test_shade_or_grid_running_out_of_a_page_photo_is_not_read(small_mnist, reco
 
     default = exact()
     monkeypatch.setattr(detect, "EDGE_SLIVER", 0.0)  # every blob at the edge kept, as before
+    monkeypatch.setattr(detect, "EDGE_FILL", float("inf"))
     assert default >= 7 and exact() <= default - 3
+
+
+def test_a_levelled_grids_streaks_past_a_page_photos_edge_are_not_read(small_mnist, recognizer, monkeypatch):
+    """Levelled, squared paper askew has its corners filled from its edges, which draws the grid on
+    as streaks: blobs as tall as a digit, mostly past the picture, read as 1s and 8s."""
+    from tests.test_detect import stress_pages
+
+    pages = stress_pages(small_mnist, "squared, askew", seed=3, count=20)
+
+    def exact() -> int:
+        return sum("".join(str(p.digit) for _, p in read(single.find_in_picture(frame), recognizer).items) == truth
+                   for frame, truth in pages)
+
+    default = exact()
+    monkeypatch.setattr(detect, "EDGE_FILL", float("inf"))
+    without = exact()
+    assert default >= 17 and without <= default - 3, f"{default} of 20 read, {without} without the rule"

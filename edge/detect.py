@@ -81,7 +81,7 @@ SPLIT_ASPECT = 1.3  # squarer blobs are one digit far more often than two (a fra
 WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model is sure
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
-EDGE_SLIVER = 0.6  # x the height of the digits clear of a still picture's edge: shorter blobs at it are shade
+EDGE_SLIVER = 0.7  # x the height of the digits clear of a still picture's edge: shorter blobs at it are shade
 EDGE_FILL = 0.35  # of a blob's box past a levelled still picture's edge: its corners' fill, not the photo
 # Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
 # showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a

@@ -31,6 +31,7 @@ ZOOM_REACH, ZOOM_MARGIN = 4.0, 2.0  # around a group, along its row and across i
 ZOOM_MIN_HEIGHT = 0.3
 ZOOM_SEED = 0.3
 ZOOM_SAME = 0.6  # x its height from afar: a digit looked at closer is found again at least this tall
+ZOOM_SAME_WIDE = 0.5  # the same, for one found again about as wide (see _found_again)
 ZOOM_FOLLOW = 4  # steps along a row at most, each reaching ZOOM_REACH x further past its last digit
 ZOOM_KEEP = 0.5  # x the group's height: smaller blobs found up close beside it are letters or specks
 ZOOM_FOLLOW_SIZE = (0.7, 1.4)  # x the group's height: the blobs that lead a look further along the row
@@ -108,9 +109,15 @@ def _between(detections: list[Detection], x0: int, x1: int) -> list[Detection]:
 
 
 def _found_again(digit: Detection, closer: list[Detection]) -> bool:
+    """Whether a blob seen from afar is among those seen up close: where it was, about as tall,
+    or about as wide and at least ZOOM_SAME_WIDE x as tall (from afar, a few pixels tall, a
+    digit standing on a rule may take a piece of it in, which up close comes away)."""
+    def same(c: Detection) -> bool:
+        (_, _, w, h), (_, _, cw, ch) = digit.box, c.box
+        return ch >= ZOOM_SAME * h or (cw >= ZOOM_SAME * w and ch >= ZOOM_SAME_WIDE * h)
+
     # Either centre inside the other box: a thin 1 may come out a pixel narrower up close.
-    return any((_inside(digit.box, c.box) or _inside(c.box, digit.box)) and c.box[3] >= ZOOM_SAME * digit.box[3]
-               for c in closer)
+    return any((_inside(digit.box, c.box) or _inside(c.box, digit.box)) and same(c) for c in closer)
 
 
 def _inside(box: Box, other: Box) -> bool:

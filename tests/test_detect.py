@@ -549,6 +549,8 @@ def _small_blob(x: int, y: int, side: int) -> detect.Detection:
 @pytest.mark.parametrize("up_close, kept", [
     ([(1000, 60, 30, 30)], 1),  # the same blob: a digit, kept
     ([(1000, 69, 12, 12), (1016, 69, 12, 12)], 0),  # it comes apart into smaller pieces: print
+    ([(1001, 66, 28, 17)], 1),  # as wide, 0.57 as tall: from afar it took in a piece of the rule under it
+    ([(1009, 66, 12, 17)], 0),  # narrower and shorter: a piece of it
 ])
 def test_what_a_closer_look_does_not_find_again_is_dropped(up_close, kept):
     """A blob seen from afar is kept only where the closer look at it finds it again."""
@@ -560,7 +562,7 @@ def test_what_a_closer_look_does_not_find_again_is_dropped(up_close, kept):
 
     def look(part, config):
         assert part.shape[1] == frame.shape[1]  # the look takes in the whole row
-        return [_small_blob(x, y, w) for x, y, w, _ in up_close]
+        return [detect.Detection((x, y, w, h), np.zeros((h, w), np.uint8)) for x, y, w, h in up_close]
 
     result = closer.closer_look(frame, detect.DetectConfig(), found, 480 / 1500, look)
     assert [d.box for d in result] == [(x, y + band_top, w, h) for x, y, w, h in up_close][:kept]

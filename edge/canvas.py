@@ -82,6 +82,11 @@ class Canvas:
         return image
 
 
+    def height(self, strokes: list[int]) -> int:
+        """How tall the ink of the given strokes stands, pen included."""
+        ys = [y for i in strokes for _, y in self.strokes[i]]
+        return max(ys) - min(ys) + self.brush
+
     def digits(self) -> list[list[int]]:
         """Stroke indices grouped into digits, left to right. A stroke whose ink spans mostly the
         same columns as a digit's belongs to it (a 4 or a 5 drawn in two strokes); digits written
@@ -151,9 +156,11 @@ class CanvasController:
 
     def predict(self, live: bool) -> None:
         """Read every digit drawn, in one batch; the panel shows the one drawn last."""
-        # Signs between digits (2+3=5) are left out, as on paper.
-        groups = [group for group in self.canvas.digits()
-                  if not marks.drawn_sign([self.canvas.strokes[i] for i in group])]
+        # Points, colons and signs between digits (3.14, 12:30, 2+3=5) are left out, as on paper.
+        groups = self.canvas.digits()
+        tallest = max((self.canvas.height(group) for group in groups), default=0)
+        groups = [group for group in groups if not marks.drawn_sign([self.canvas.strokes[i] for i in group])
+                  and not marks.drawn_mark([self.canvas.strokes[i] for i in group], self.canvas.brush, tallest)]
         drawings = [self.canvas.render(group) for group in groups]
         inputs = [to_mnist(drawing, light_ink=True) for drawing in drawings]
         drawn = [i for i, input28 in enumerate(inputs) if input28.any()]

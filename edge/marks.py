@@ -40,6 +40,9 @@ SIGN_LOOK = 48  # px: a larger blob is told at this size, as its shape is the sa
 # Drawn with a pointer (the canvas), a stroke is straight when no point strays from the line
 # between its ends by more than STRAIGHT of its length, nor runs past its ends.
 STRAIGHT = 0.15
+# Every stroke of a pointer's point, colon, comma or degree sign spans under DRAWN_MARK of the
+# height of the tallest character drawn beside it, pen included: a digit's strokes span most of it.
+DRAWN_MARK = 0.3
 
 
 def dot_or_dash(part: list, typical: float | None = None) -> bool:
@@ -50,6 +53,14 @@ def dot_or_dash(part: list, typical: float | None = None) -> bool:
     size = h if w >= 2 * h else max(w, h)  # a dash, a minus sign: as long as a digit is wide
     small = typical is None or DOT_SHARE * size <= typical
     return small and w >= 0.5 * h and area >= DOT_FILL * w * h
+
+
+def drawn_mark(strokes: list[np.ndarray], pen: float, tallest: float) -> bool:
+    """Whether pointer strokes ((x, y) points each), grouped as one character, are a point, a
+    colon, a comma or a degree sign beside a character `tallest` px tall: each stroke, `pen`
+    wide, spans under DRAWN_MARK of that height."""
+    spans = [float(np.ptp(np.asarray(points, float), axis=0).max()) + pen for points in strokes]
+    return bool(spans) and max(spans) < DRAWN_MARK * tallest
 
 
 def drawn_sign(strokes: list[np.ndarray]) -> bool:

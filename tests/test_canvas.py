@@ -218,6 +218,24 @@ def test_signs_between_digits_drawn_with_the_mouse_are_left_out(controller):
     assert controller.items == [] and controller.message == "no digit drawn"
 
 
+def test_points_and_colons_drawn_with_the_mouse_are_left_out_beside_digits(controller):
+    """3.14 and 12:30: a click is a dot, read as a 0, and a colon's two dots, grouped as one
+    character, as a 5 or an 8. Alone, a dot is read as anything else drawn."""
+    for digit, left in ((3, 10), (1, 170), (4, 250)):
+        draw_digit(controller, digit, left, 100, 150)
+    drag(controller, [(130, 245)])  # the decimal point, clicked
+    assert controller.events[-1]["number"] == "314"
+    controller.on_key(ord("c"))
+    for digit, left in ((1, 10), (2, 80), (3, 230), (0, 320)):
+        draw_digit(controller, digit, left, 100, 150)
+    for y in (150, 200):
+        drag(controller, [(203, y), (205, y + 2)])
+    assert controller.events[-1]["number"] == "1230"
+    controller.on_key(ord("c"))
+    drag(controller, [(200, 200)])
+    assert len(controller.items) == 1
+
+
 @pytest.mark.parametrize("strokes, sign", [
     (PLUS, True), (EQUALS, True), ([[(0.0, 0.5), (0.5, 0.47)]], True),  # a minus sign
     ([[(0.02, 0.0), (0.6, 0.0), (0.2, 1.0)], [(0.2, 0.5), (0.55, 0.5)]], False),  # a 7 crossed in the middle

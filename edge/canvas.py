@@ -159,8 +159,9 @@ class CanvasController:
         # Points, colons and signs between digits (3.14, 12:30, 2+3=5) are left out, as on paper.
         groups = self.canvas.digits()
         tallest = max((self.canvas.height(group) for group in groups), default=0)
-        groups = [group for group in groups if not marks.drawn_sign([self.canvas.strokes[i] for i in group])
-                  and not marks.drawn_mark([self.canvas.strokes[i] for i in group], self.canvas.brush, tallest)]
+        strokes = [[self.canvas.strokes[i] for i in group] for group in groups]
+        groups = [group for group, lines in zip(groups, strokes)
+                  if not marks.drawn_sign(lines) and not marks.drawn_mark(lines, self.canvas.brush, tallest)]
         drawings = [self.canvas.render(group) for group in groups]
         inputs = [to_mnist(drawing, light_ink=True) for drawing in drawings]
         drawn = [i for i, input28 in enumerate(inputs) if input28.any()]

@@ -334,12 +334,7 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         found.append((x, y, w, h))
         if cut is not None:
             cuts[(x, y, w, h)] = cut
-    shares = {tuple(b[:4]): marks.COLON_SHARE if b[6] else marks.DOT_SHARE
-              for b in boxes if b[6] or marks.dot_or_dash(b)}
-    kept = [box for box in found if not marks.beside_a_digit(
-        box, found, shares[box] if box in shares and _solid(flat, box) else marks.MARK_SHARE)]
-    signs = {(x, y, w, h) for x, y, w, h in kept if marks.beside_a_digit((x, y, w, h), kept, marks.SIGN_SHARE)
-             and marks.plus_sign(mask[y:y + h, x:x + w])}
+    kept, signs = marks.sift(found, boxes, mask, lambda box: _solid(flat, box))
     return kept, cuts, signs, mask, flat
 
 

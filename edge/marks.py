@@ -7,7 +7,7 @@ are told by their shape and by the digits beside them before anything is read.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import cv2
 import numpy as np
@@ -43,6 +43,20 @@ STRAIGHT = 0.15
 # Every stroke of a pointer's point, colon, comma or degree sign spans under DRAWN_MARK of the
 # height of the tallest character drawn beside it, pen included: a digit's strokes span most of it.
 DRAWN_MARK = 0.3
+
+
+def sift(found: list[Box], parts: list[list], mask: np.ndarray,
+         solid: Callable[[Box], bool]) -> tuple[list[Box], set[Box]]:
+    """`found` less the marks among it, and the boxes left that may be plus signs (to be read
+    only when the model is sure of them). `parts` are the merged parts `found` came from
+    ([x, y, w, h, ink area, cut row, colon]), `mask` the ink, and `solid(box)` says whether the
+    grey image shows no lighter hole in a box, as a pen's dot shows none."""
+    shares = {tuple(p[:4]): COLON_SHARE if p[6] else DOT_SHARE for p in parts if p[6] or dot_or_dash(p)}
+    kept = [box for box in found if not beside_a_digit(
+        box, found, shares[box] if box in shares and solid(box) else MARK_SHARE)]
+    signs = {(x, y, w, h) for x, y, w, h in kept if beside_a_digit((x, y, w, h), kept, SIGN_SHARE)
+             and plus_sign(mask[y:y + h, x:x + w])}
+    return kept, signs
 
 
 def dot_or_dash(part: list, typical: float | None = None) -> bool:

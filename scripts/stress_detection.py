@@ -98,9 +98,9 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
 def punctuate(alpha: np.ndarray, glyph: np.ndarray, x: int, y: int, side: int, rng: np.random.Generator,
               kinds: tuple[str, ...]) -> None:
     """One of `kinds` (a decimal point, a colon, a dash, a comma, a degree sign, a plus or an
-    equals sign) centred on column
-    `x`, for digits `side` px high whose glyph box starts at row `y`, drawn with `glyph`'s pen: a
-    dot 1-1.5 strokes wide (MNIST ink spans the middle 20 of 28 rows)."""
+    equals sign) centred on column `x`, for digits `side` px high whose glyph box starts at row
+    `y`, drawn with `glyph`'s pen: a dot 1-1.5 strokes wide (MNIST ink spans the middle 20 of 28
+    rows)."""
     inside = cv2.distanceTransform((glyph > 0.5).astype(np.uint8), cv2.DIST_L2, 3)
     pen = 2 * float(np.percentile(inside[inside > 0], 90))  # the stroke's middle, not where strokes cross
     radius = max(1, int(round(pen * rng.uniform(0.5, 0.75))))

@@ -82,6 +82,7 @@ WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
 EDGE_SLIVER = 0.7  # x the height of the digits clear of a still picture's edge: shorter blobs at it are shade
+MIN_FRAME_SIDE = 8  # px at work scale: a strip narrower than this holds no digit
 EDGE_FILL = 0.35  # of a blob's box past a levelled still picture's edge: its corners' fill, not the photo
 # Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
 # showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a
@@ -227,9 +228,9 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
         x, y, w, h = roi
         gray, ox, oy = gray[y:y + h, x:x + w], x, y
         color = None if color is None else color[y:y + h, x:x + w]
-    if gray.size == 0:
+    scale = _scale_for(gray) if gray.size else 1.0
+    if min(gray.shape) * scale < MIN_FRAME_SIDE:
         return [], 1.0
-    scale = _scale_for(gray)
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     if light_ink(work):
         work, color = 255 - work, None  # from here on, dark ink on a light ground

@@ -33,6 +33,7 @@ INK_WIDTH = 2  # px: the thinnest line a page's ink mask keeps
 # much of it, and at the full work height its strokes (up to a tenth of its height, and wider
 # blurred) would come near the width of the page's light estimate and be divided out as shadow.
 LOOK_SIDE = WORK_HEIGHT // 2
+LOOK_LENGTH = 40 * LOOK_SIDE  # px: a strip of a picture is looked at no longer than this, however thin
 LARGE_DIGIT = 0.3  # of a larger picture's height: a digit this tall means a crop of a number
 
 
@@ -60,10 +61,8 @@ def photo_digit(image: np.ndarray, config: detect.DetectConfig = detect.ONE_DIGI
     The photo is looked at scaled to LOOK_SIDE, whatever its size: the detector's sizes in pixels
     (its threshold neighbourhood, the width of its light estimate) are for a frame of known height.
     """
-    h, w = image.shape[:2]
-    scale = LOOK_SIDE / max(h, w)
-    look = cv2.resize(image, None, fx=scale, fy=scale,
-                      interpolation=cv2.INTER_LINEAR if scale > 1 else cv2.INTER_AREA) if scale != 1 else image
+    scale = LOOK_SIDE / max(image.shape[:2])
+    look = _resized(image, scale, cv2.INTER_LINEAR if scale > 1 else cv2.INTER_AREA) if scale != 1 else image
     whole = (0, 0, look.shape[1], look.shape[0])
     found = detect.largest(detect.find_digits(look, config, roi=whole))
     if not found or scale == 1.0:
@@ -91,6 +90,8 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     digits stand over LARGE_DIGIT of its height is a number cropped close, looked at as a small one.
     """
     h, w = image.shape[:2]
+    if min(h, w) < SMALLEST_DIGIT:
+        return []  # a strip of pixels: no digit fits in it
     small = max(h, w) <= SINGLE_DIGIT_SIDE
     if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h):
         return one_digit(image)
@@ -109,8 +110,8 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
 
 def _looked_at(image: np.ndarray, mode: str, interpolation: int) -> list[Detection]:
     """The digits of a picture looked at LOOK_SIDE px high, boxed in its own pixels."""
-    scale = LOOK_SIDE / image.shape[0]
-    look = cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
+    scale = min(LOOK_SIDE / image.shape[0], LOOK_LENGTH / image.shape[1])
+    look = _resized(image, scale, interpolation)
     found = [_scaled(d, 1 / scale) for d in _on_a_page(look, mode)]
     return [d for d in found if d.box[3] >= SMALLEST_DIGIT]  # specks of noise, blown up
 
@@ -139,6 +140,14 @@ def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
     # Nothing else: one big digit, read whole rather than in pieces. Digits beside it: a number
     # written large, read as the page reads it.
     return found if apart else whole
+
+
+def _resized(image: np.ndarray, scale: float, interpolation: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    if min(h, w) * scale >= 1:
+        return cv2.resize(image, None, fx=scale, fy=scale, interpolation=interpolation)
+    # A strip so thin that its short side would round away to no pixels.
+    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interpolation)
 
 
 def _scaled(found: Detection, factor: float) -> Detection:

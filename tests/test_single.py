@@ -221,3 +221,14 @@ def test_a_levelled_grids_streaks_past_a_page_photos_edge_are_not_read(small_mni
     monkeypatch.setattr(detect, "EDGE_FILL", float("inf"))
     without = exact()
     assert default >= 17 and without <= default - 3, f"{default} of 20 read, {without} without the rule"
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 500), (2, 150), (3000, 1), (8, 3000), (9, 20000)])
+def test_a_picture_a_few_pixels_thin_is_read_without_fault(shape):
+    """A strip of pixels (a stray export, a mis-cropped scan) holds no room for a digit; it was
+    once blown up 30 times into a picture 90,000 px long, or rounded to no pixels at all."""
+    picture = np.full((*shape, 3), 255, np.uint8)
+    picture[shape[0] // 3:shape[0] - shape[0] // 3 + 1, shape[1] // 4:shape[1] - shape[1] // 4] = 0
+    for found in single.find_in_picture(picture):
+        assert 0 <= found.box[0] and found.box[0] + found.box[2] <= shape[1]
+    assert detect.find_digits(picture) == [] or min(shape) >= detect.MIN_FRAME_SIDE

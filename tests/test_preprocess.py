@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from digitcam.edge import preprocess
 from digitcam.edge.preprocess import blurred, has_ink, to_mnist
 
 
@@ -53,6 +54,17 @@ def test_thin_pen_is_thickened_to_mnist_strokes():
     out = to_mnist(page)
     stroke = (out > 127).sum() / max(1, (out > 0).sum())
     assert (out > 127).sum() > 60 and stroke > 0.3  # not a faint hairline after area scaling
+
+
+def test_a_huge_thin_line_drawing_is_thickened_small_to_nearly_the_same_input(monkeypatch):
+    """A 3,000 px drawing taken whole is thickened at 600 px (0.1 s rather than 2 s), not unlike."""
+    drawing = np.zeros((3000, 2100), np.uint8)
+    cv2.putText(drawing, "5", (0, 2850), cv2.FONT_HERSHEY_SIMPLEX, 125, 255, 2)
+    pooled = to_mnist(drawing, light_ink=True).astype(int)
+    monkeypatch.setattr(preprocess, "THICKEN_SIDE", 10_000)
+    full = to_mnist(drawing, light_ink=True).astype(int)
+    assert (pooled > 127).sum() > 60  # thickened: a 2 px line scaled down alone is a faint hairline
+    assert np.abs(pooled - full).max() <= 16 and np.abs(pooled - full).mean() < 1.0
 
 
 def test_empty_and_flat_images_give_black():

@@ -33,6 +33,12 @@ DOUBT_FLOOR = 1e-3
 # geometrically to WIDEST_SPLIT_PENALTY: two 5s or 7s joined by their top bars are cut apart.
 PENALTY_FROM_ASPECT, PENALTY_TO_ASPECT = 1.3, 1.7
 WIDEST_SPLIT_PENALTY = 2.0
+# With digits beside it in its row and at least AS_TALL x their (median) height, a blob that
+# wide is more likely two digits than one, and the first cut is rewarded (CUT_SPLIT_PENALTY < 1):
+# two 7s whose bars join read 7 and 77 both sure. A flat blob shorter than its neighbours is
+# one digit written flat (a 7 lying on its side).
+CUT_SPLIT_PENALTY = 0.5
+AS_TALL = 0.75
 # A blob wider than digits usually are is read (whole or cut) only when the reading is this
 # sure (geometric mean): a scribble or a word, whole or cut apart, gives unsure readings.
 WIDE_MIN_SURENESS = 0.8
@@ -60,11 +66,23 @@ def _alternatives(found: Detection) -> list[list[Detection]]:
     return ([[found]] if found.whole else []) + found.splits
 
 
-def split_penalty(box: Box) -> float:
-    """How much likelier one wide digit is than two touching ones, for a blob this wide."""
+def split_penalty(box: Box, beside: float = 0.0) -> float:
+    """How much likelier one wide digit is than two touching ones, for a blob this wide, beside
+    digits `beside` px tall (0: none)."""
     aspect = box[2] / max(box[3], 1)
     share = np.clip((aspect - PENALTY_FROM_ASPECT) / (PENALTY_TO_ASPECT - PENALTY_FROM_ASPECT), 0.0, 1.0)
-    return float(SPLIT_PENALTY * (WIDEST_SPLIT_PENALTY / SPLIT_PENALTY) ** share)
+    widest = CUT_SPLIT_PENALTY if 0 < AS_TALL * beside <= box[3] else WIDEST_SPLIT_PENALTY
+    return float(SPLIT_PENALTY * (widest / SPLIT_PENALTY) ** share)
+
+
+def _heights_beside(found: list[Detection]) -> list[float]:
+    """For each blob, the median height of the others in its row (0 when it stands alone)."""
+    beside = [0.0] * len(found)
+    for row in detect.group_rows([d.box for d in found]):
+        for i in row:
+            others = [found[j].box[3] for j in row if j != i]
+            beside[i] = float(np.median(others)) if others else 0.0
+    return beside
 
 
 def _score(predictions: list[Prediction]) -> float:
@@ -82,16 +100,19 @@ def read(found: list[Detection], recognizer: Recognizer) -> FrameResult:
     t2 = time.perf_counter()
     chosen: list[tuple[Box, Prediction, np.ndarray]] = []
     at = 0
-    for detection, alternatives in zip(found, options):
+    for detection, alternatives, beside in zip(found, options, _heights_beside(found)):
         best: tuple[float, int, list[Detection]] | None = None
-        penalty = split_penalty(detection.box)
+        # Context makes two digits likelier than one, not three likelier than two: only the
+        # first cut is rewarded, and each further one pays as it would without context.
+        first, further = split_penalty(detection.box, beside), split_penalty(detection.box)
         for alternative in alternatives:
             start, at = at, at + len(alternative)
             sureness = _score(predictions[start:at])
             if (detection.wide and sureness < WIDE_MIN_SURENESS) or \
                     (detection.sign and sureness < SIGN_MIN_SURENESS):
                 continue
-            score = -(1.0 - sureness + DOUBT_FLOOR) * penalty ** (len(alternative) - 1)
+            cuts = len(alternative) - 1
+            score = -(1.0 - sureness + DOUBT_FLOOR) * (first * further ** (cuts - 1) if cuts else 1.0)
             if best is None or score > best[0]:
                 best = (score, start, alternative)
         if best is not None:

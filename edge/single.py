@@ -18,7 +18,7 @@ import numpy as np
 from digitcam.edge import detect
 from digitcam.edge.detect import Detection
 from digitcam.edge.page import WORK_HEIGHT
-from digitcam.edge.preprocess import light_on_dark, to_gray
+from digitcam.edge.preprocess import clean_background, light_on_dark, to_gray
 
 SINGLE_DIGIT_SIDE = 200  # px: a still picture no larger is a crop of one digit, a larger one a page
 # A small picture this much wider than tall may hold a number: a crop of one digit, with margins
@@ -40,6 +40,16 @@ LARGE_DIGIT = 0.3  # of a larger picture's height: a digit this tall means a cro
 def whole_image(image: np.ndarray) -> Detection:
     """The whole picture as the digit, ink made light on dark."""
     return Detection((0, 0, image.shape[1], image.shape[0]), light_on_dark(to_gray(image)))
+
+
+def whole_if_digit_shaped(image: np.ndarray) -> list[Detection]:
+    """The whole picture as one digit (made on a computer, or no digit found in it), unless its
+    ink is far wider than a digit: a line of small print, a rule or a dash is no digit, and
+    squeezed into the model's 20 px box it reads as a sure 2."""
+    whole = whole_image(image)
+    ys, xs = np.nonzero(clean_background(whole.ink))
+    wide = len(ys) > 0 and xs.max() - xs.min() + 1 > detect.WIDE_DIGIT_ASPECT * (ys.max() - ys.min() + 1)
+    return [] if wide else [whole]
 
 
 def computer_made(gray: np.ndarray) -> bool:
@@ -75,8 +85,8 @@ def photo_digit(image: np.ndarray, config: detect.DetectConfig = detect.ONE_DIGI
 def one_digit(image: np.ndarray) -> list[Detection]:
     """The one digit a picture shows, read as it is when made on a computer, else found as in a photo."""
     if computer_made(to_gray(image)):
-        return [whole_image(image)]
-    return photo_digit(image) or [whole_image(image)]
+        return whole_if_digit_shaped(image)
+    return photo_digit(image) or whole_if_digit_shaped(image)
 
 
 def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
@@ -129,7 +139,7 @@ def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
     whole = photo_digit(thickened(image, gray, max(gray.shape) / LOOK_SIDE) if drawn else image,
                         replace(detect.ONE_DIGIT_PHOTO, rules=page.rules))
     if not whole:
-        return found or [whole_image(image)]
+        return found or whole_if_digit_shaped(image)
     if not found:
         return whole
     if whole[0].box[3] <= 0.5 * image.shape[0]:

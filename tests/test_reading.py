@@ -75,6 +75,30 @@ def test_the_split_penalty_falls_with_the_aspect_from_eight_to_two():
     assert reading.WIDEST_SPLIT_PENALTY < penalties[2] < reading.SPLIT_PENALTY
 
 
+def test_beside_digits_as_tall_a_flat_blob_is_likelier_two_digits_than_one():
+    assert reading.split_penalty((0, 0, 170, 100), beside=100) == reading.CUT_SPLIT_PENALTY < 1
+    assert reading.split_penalty((0, 0, 170, 100), beside=150) == reading.WIDEST_SPLIT_PENALTY  # short: one flat digit
+    assert reading.split_penalty((0, 0, 100, 100), beside=100) == reading.SPLIT_PENALTY  # square: one digit
+
+
+@pytest.mark.parametrize("neighbour_height, expect", [(50, "770"), (80, "70"), (None, "7")])
+def test_two_sevens_joined_read_sure_both_ways_are_cut_only_beside_digits_as_tall(neighbour_height, expect):
+    # Two 7s whose bars join read as one flat 7 and as 77, all sure: the digits beside it decide.
+    joined = two_way(width=90)
+    found = [joined] + ([blob((120, 0, 35, neighbour_height))] if neighbour_height else [])
+    script = [(7, 0.9995), (7, 0.9995), (7, 0.9995)] + ([(0, 0.9995)] if neighbour_height else [])
+    assert "".join(str(p.digit) for _, p in read(found, script).items) == expect
+
+
+def test_context_rewards_the_first_cut_only():
+    # "09" beside a 1: the two-way cut must not lose to a surer-per-piece three-way one ("627").
+    joined = two_way(width=120)
+    joined.splits.append([blob((0, 0, 40, 50)), blob((40, 0, 40, 50), seed=1), blob((80, 0, 40, 50), seed=2)])
+    script = [(2, 0.86), (0, 1.0), (9, 0.918), (6, 0.952), (2, 0.97), (7, 0.934), (1, 0.9995)]
+    result = read([joined, blob((140, 0, 20, 50))], script)
+    assert "".join(str(p.digit) for _, p in result.items) == "091"
+
+
 def test_a_blob_too_wide_for_one_digit_is_read_only_when_its_pieces_are_sure():
     assert len(read([two_way(whole=False)], [(1, 0.95), (2, 0.95)]).items) == 2
     assert read([two_way(whole=False)], [(1, 0.9), (4, 0.5)]).items == []  # a scribble cut apart

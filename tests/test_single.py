@@ -232,3 +232,15 @@ def test_a_picture_a_few_pixels_thin_is_read_without_fault(shape):
     for found in single.find_in_picture(picture):
         assert 0 <= found.box[0] and found.box[0] + found.box[2] <= shape[1]
     assert detect.find_digits(picture) == [] or min(shape) >= detect.MIN_FRAME_SIDE
+
+
+def test_a_picture_of_a_line_of_small_print_or_a_dash_is_not_read_as_one_digit(recognizer):
+    """Nothing found in it, a picture used to be read whole: its ink squeezed into the 20 px box
+    came out a sure 2."""
+    line = np.full((480, 640, 3), 225, np.uint8)
+    cv2.putText(line, "0123456789", (175, 260), cv2.FONT_HERSHEY_DUPLEX, 1.5, (30, 30, 30), 3, cv2.LINE_AA)
+    dash = np.full((150, 190, 3), 255, np.uint8)
+    dash[70:80, 20:170] = 0
+    for picture in (cv2.GaussianBlur(line, (0, 0), 0.8), dash):
+        assert read(single.find_in_picture(picture), recognizer).items == []
+    assert single.whole_if_digit_shaped(dash) == [] and len(single.whole_if_digit_shaped(dash[:, 60:80])) == 1

@@ -81,7 +81,6 @@ class Canvas:
                 cv2.polylines(image, [points], False, 255, self.brush, cv2.LINE_AA)
         return image
 
-
     def height(self, strokes: list[int]) -> int:
         """How tall the ink of the given strokes stands, pen included."""
         ys = [y for i in strokes for _, y in self.strokes[i]]

@@ -29,14 +29,14 @@ def open_source(spec: str, width: int = 640, height: int = 480, fps: float = 30.
         from digitcam.edge.sources.synthetic import SyntheticSource
 
         return SyntheticSource(seed=int(arg or 0), size=(width, height))
-    from digitcam.edge.sources.files import IMAGE_SUFFIXES, PHONE_FORMATS, ImageFile, ImageFolder, VideoFile
+    from digitcam.edge.sources.files import ImageFile, ImageFolder, VideoFile, is_image
 
     path = Path(spec)
     if path.is_dir():
         return ImageFolder(path)
     if not path.exists():
         raise DataError(f"{path}: no such file, folder or source (use draw, camera[:N], picamera, synthetic)")
-    if path.suffix.lower() in IMAGE_SUFFIXES or path.suffix.lower() in PHONE_FORMATS:
+    if is_image(path):
         return ImageFile(path)
     return VideoFile(path)
 

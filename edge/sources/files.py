@@ -24,10 +24,16 @@ ALPHA_SUFFIXES = {".png", ".webp", ".tif", ".tiff", ".gif"}
 PHONE_FORMATS = {".heic": "an HEIC photo", ".heif": "an HEIF photo"}
 
 
+def is_image(path: Path) -> bool:
+    """Whether a file's name says it is a picture: one OpenCV reads, or a phone photo (to be
+    named with what to do if it cannot be decoded)."""
+    suffix = Path(path).suffix.lower()
+    return suffix in IMAGE_SUFFIXES or suffix in PHONE_FORMATS
+
+
 def image_files(folder: Path) -> list[Path]:
-    """A folder's images in file-name order, phone photos among them (to be named if unreadable)."""
-    return sorted(p for p in Path(folder).iterdir()
-                  if p.suffix.lower() in IMAGE_SUFFIXES or p.suffix.lower() in PHONE_FORMATS)
+    """A folder's images (`is_image`) in file-name order."""
+    return sorted(p for p in Path(folder).iterdir() if is_image(p))
 
 
 def no_images(folder: Path) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from digitcam.command import Command, positive_int
 from digitcam.edge.formats import EXPORTED, parse_list
 from digitcam.environment import Environment
 from digitcam.errors import UsageError, VerificationError
+from digitcam.native_stderr import import_tensorflow
 
 MIN_CALIBRATION = 500
 
@@ -41,7 +41,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, env: Environment) -> int:
     if not 0 <= args.min_agreement <= 100 or args.max_accuracy_drop < 0:
         raise UsageError("--min-agreement must be 0-100 and --max-accuracy-drop at least 0")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import_tensorflow()
     from digitcam.convert.pipeline import DEFAULT_INT8_INPUT, ConvertOptions, convert
     from digitcam.convert.verify import Gate
 

@@ -10,9 +10,12 @@ import contextlib
 import io
 import json
 import logging
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
+
+from digitcam.native_stderr import sifted
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +30,15 @@ def _converter(model):
 
 
 def _quiet_convert(converter) -> bytes:
-    """Convert, keeping the converter's own printout (saved-model endpoints) out of our stdout."""
+    """Convert, keeping the converter's own printout (saved-model endpoints) out of our stdout
+    and its quantizer settings out of our stderr."""
     import absl.logging
 
     absl.logging.set_verbosity(absl.logging.ERROR)
     chatter = io.StringIO()
-    with contextlib.redirect_stdout(chatter):
+    with contextlib.redirect_stdout(chatter), sifted(), warnings.catch_warnings():
+        # The old converter's mean and deviation of an integer input; calibration sets ours.
+        warnings.filterwarnings("ignore", "Statistics for quantized inputs were expected")
         blob = converter.convert()
     log.debug("converter said: %s", chatter.getvalue())
     return blob

@@ -6,6 +6,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+from digitcam.errors import MissingDependency
+from digitcam.native_stderr import import_tensorflow, sifted
 from tests.conftest import run_digitcam
 
 
@@ -55,6 +59,30 @@ def test_debug_shows_traceback(tmp_path):
     proc = run_digitcam("evaluate", tmp_path / "missing.keras")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == f"digitcam evaluate: error: {tmp_path / 'missing.keras'}: no such model file"
+
+
+def test_a_command_that_starts_tensorflow_keeps_its_chatter_off_stderr(tmp_path):
+    """TensorFlow's start-up notes reach descriptor 2 past every log level: the error line is all."""
+    notes = tmp_path / "notes.keras"
+    notes.write_text("not a model")
+    proc = run_digitcam("evaluate", notes)
+    assert proc.returncode == 2
+    assert proc.stderr == f"digitcam evaluate: error: {notes}: not a loadable Keras model (ValueError)\n"
+
+
+def test_sifted_drops_native_chatter_and_passes_on_the_rest(capfd):
+    with sifted():
+        os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n")
+        os.write(2, b"I0000 00:00:1796644822.233978   13435 port.cc:153] oneDNN custom operations are on.\n")
+        os.write(2, b"a native failure\n")
+        os.write(2, b"fully_quantize: 0, inference_type: 6, input_inference_type: UINT8\n")
+    assert capfd.readouterr().err == "a native failure\n"
+
+
+def test_missing_tensorflow_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tensorflow", None)  # as on a device with the edge extra only
+    with pytest.raises(MissingDependency, match=r"tensorflow is not installed: pip install 'digitcam\[train\]'"):
+        import_tensorflow()
 
 
 def test_bad_training_values_are_one_line(cli, tmp_path):

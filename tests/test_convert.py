@@ -135,6 +135,14 @@ def test_an_ensemble_converts_to_one_file_per_format(tmp_path, cli, small_mnist)
             np.testing.assert_allclose(backend.predict(x), expected, atol=1e-4)
 
 
+def test_int8_conversion_keeps_the_quantizer_chatter_off_stderr(capfd, recwarn, small_mnist):
+    from digitcam.convert.tflite import export_int8
+
+    blob = export_int8(models.build_cnn(width=8), small_mnist.x_train[:20], {})
+    assert blob[4:8] == b"TFL3"
+    assert capfd.readouterr().err == "" and not [str(w.message) for w in recwarn]
+
+
 def test_bad_models_are_one_line_exit_2(tmp_path, cli):
     text = tmp_path / "notes.keras"
     text.write_text("not a model")

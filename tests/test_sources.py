@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 import types
 
@@ -79,6 +81,17 @@ def test_missing_picamera2_names_the_system_package(monkeypatch):
         open_source("picamera").open()
 
 
+def test_libcamera_is_asked_for_its_errors_only_unless_told_otherwise(fake_picamera2, monkeypatch, caplog):
+    caplog.set_level(logging.INFO, logger="digitcam")
+    monkeypatch.setenv("LIBCAMERA_LOG_LEVELS", "")
+    monkeypatch.delenv("LIBCAMERA_LOG_LEVELS")  # restored to the test's own environment afterwards
+    with open_source("picamera", 320, 240):
+        assert os.environ["LIBCAMERA_LOG_LEVELS"] == "*:ERROR"
+    monkeypatch.setenv("LIBCAMERA_LOG_LEVELS", "*:INFO")
+    with open_source("picamera", 320, 240):
+        assert os.environ["LIBCAMERA_LOG_LEVELS"] == "*:INFO"
+
+
 def test_picamera_run_end_to_end(fake_picamera2, cli, shipped_models):
     result = cli("run", "--model", shipped_models, "--source", "picamera", "--headless", "--json",
                  "--max-frames", "3")
@@ -125,6 +138,14 @@ def test_a_webcam_that_drops_out_is_reopened_with_backoff(monkeypatch, caplog):
     assert FlakyCapture.opened == 4  # first open, two failed reopens, one good
     attempts = [r for r in caplog.records if "reopening" in r.getMessage()]
     assert len(attempts) == 3 and "attempt 3" in attempts[-1].getMessage()
+
+
+def test_a_missing_webcam_is_our_one_line_without_opencv_warnings(capfd):
+    level = cv2.utils.logging.getLogLevel()
+    with pytest.raises(DeviceError, match="/dev/video97: cannot open the camera"):
+        Camera(97, retry=False).open()
+    assert "WARN" not in capfd.readouterr().err
+    assert cv2.utils.logging.getLogLevel() == level
 
 
 def test_backoff_grows_and_resets():

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from digitcam.command import Command, positive_int, unit_float
 from digitcam.environment import Environment
 from digitcam.errors import UsageError
+from digitcam.native_stderr import import_tensorflow
 from digitcam.train import augment, defaults
 
 ARCHITECTURES = (*defaults.SINGLE_ARCHITECTURES, "ensemble")
@@ -86,7 +86,7 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
     if member_archs and any(a not in defaults.SINGLE_ARCHITECTURES for a in member_archs):
         raise UsageError(f"--member-archs {args.member_archs!r}: each member must be one of "
                          f"{', '.join(defaults.SINGLE_ARCHITECTURES)}")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import_tensorflow()
     from digitcam.train import runs
     from digitcam.train.data import load_mnist
     from digitcam.train.fit import FitConfig
@@ -125,7 +125,7 @@ def configure_evaluate(p: argparse.ArgumentParser) -> None:
 
 
 def run_evaluate(args: argparse.Namespace, env: Environment) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import_tensorflow()
     from digitcam.edge.backends.keras_model import load_keras_model
     from digitcam.train import report
     from digitcam.train.data import load_test

@@ -14,6 +14,7 @@ import numpy as np
 from digitcam.edge import contract
 from digitcam.edge.backends.base import Backend
 from digitcam.errors import MissingDependency, ModelError
+from digitcam.native_stderr import import_tensorflow
 
 
 def load_keras_model(path: str | os.PathLike, strict: bool = False):
@@ -24,12 +25,12 @@ def load_keras_model(path: str | os.PathLike, strict: bool = False):
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such model file")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    hint = "the .keras format runs on desktops; on a device use the .tflite or .onnx files"
+    import_tensorflow(hint)
     try:
         import keras
     except ImportError:
-        raise MissingDependency("keras", "train", "the .keras format runs on desktops; "
-                                "on a device use the .tflite or .onnx files") from None
+        raise MissingDependency("keras", "train", hint) from None
     try:
         model = keras.saving.load_model(path, compile=False)
     except Exception as error:  # Keras raises ValueError, OSError, zipfile errors, ... for bad files

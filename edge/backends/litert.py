@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import sys
-import tempfile
 from typing import Any, Iterator
 
 import numpy as np
@@ -18,6 +15,7 @@ import numpy as np
 from digitcam.edge import contract
 from digitcam.edge.backends.base import Backend
 from digitcam.errors import MissingDependency, ModelError
+from digitcam.native_stderr import held
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +50,13 @@ def native_stderr_logged() -> Iterator[None]:
     service's journal would carry it on every start. INFO lines go to debug, anything else
     stays visible as a warning.
     """
-    sys.stderr.flush()
+    lines: list[str] = []
     try:
-        saved = os.dup(2)
-    except OSError:  # no stderr at all (a detached process): nothing to keep clean
-        yield
-        return
-    with tempfile.TemporaryFile() as capture:
-        os.dup2(capture.fileno(), 2)
-        try:
+        with held() as lines:
             yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            capture.seek(0)
-            for line in capture.read().decode(errors="replace").splitlines():
-                (log.debug if line.startswith("INFO: ") else log.warning)("%s", line)
+    finally:
+        for line in lines:
+            (log.debug if line.startswith("INFO: ") else log.warning)("%s", line.rstrip("\n"))
 
 
 def quantize(x: np.ndarray, dtype: np.dtype, scale: float, zero_point: int) -> np.ndarray:

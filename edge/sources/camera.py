@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from typing import Iterator
 
 import cv2
 
@@ -29,6 +31,22 @@ class Backoff:
         self.attempt = 0
 
 
+@contextlib.contextmanager
+def opencv_errors_only() -> Iterator[None]:
+    """OpenCV's own warnings held back: a camera that is missing or gone gets two of them on
+    every attempt to open it, and our one line (or the reconnect warning) already says so.
+    `--debug` shows them."""
+    if log.isEnabledFor(logging.DEBUG):
+        yield
+        return
+    level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    try:
+        yield
+    finally:
+        cv2.utils.logging.setLogLevel(level)
+
+
 class Camera(Source):
     """A V4L2 camera; a camera that stops delivering is reopened with back-off, forever."""
 
@@ -43,7 +61,8 @@ class Camera(Source):
 
     def _open_capture(self):
         api = cv2.CAP_V4L2 if sys.platform.startswith("linux") else cv2.CAP_ANY
-        capture = cv2.VideoCapture(self.index, api)
+        with opencv_errors_only():
+            capture = cv2.VideoCapture(self.index, api)
         if not capture.isOpened():
             capture.release()
             return None

@@ -9,6 +9,7 @@ clashes with the Qt inside pip's OpenCV.
 from __future__ import annotations
 
 import logging
+import os
 
 import cv2
 import numpy as np
@@ -18,6 +19,10 @@ from digitcam.errors import DeviceError, MissingDependency
 
 log = logging.getLogger(__name__)
 
+# libcamera writes its INFO and WARN lines (its version, the sensor mode, tuning notes) to
+# stderr each time the camera starts, past Python's logging; a service's journal gets its
+# errors only, unless LIBCAMERA_LOG_LEVELS is set already or `--debug` asks for everything.
+LIBCAMERA_LOG_LEVELS = "*:ERROR"
 INSTALL_HINT = ("on Raspberry Pi OS: sudo apt install python3-picamera2, and create the virtual "
                 "environment with --system-site-packages so it can see it")
 
@@ -37,6 +42,8 @@ class PiCamera(Source):
         self._count = 0
 
     def open(self) -> "PiCamera":
+        if not log.isEnabledFor(logging.DEBUG):
+            os.environ.setdefault("LIBCAMERA_LOG_LEVELS", LIBCAMERA_LOG_LEVELS)
         try:
             from picamera2 import Picamera2
         except ImportError:

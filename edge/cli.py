@@ -47,7 +47,9 @@ def configure_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--width", type=positive_int, default=640)
     p.add_argument("--height", type=positive_int, default=480)
     p.add_argument("--fps", type=positive_int, default=30, help="camera frame rate to ask for")
-    p.add_argument("--max-frames", type=positive_int, help="stop after N frames")
+    p.add_argument("--max-frames", type=positive_int,
+                   help="stop after N frames of a camera, video, folder or synthetic source "
+                        "(the canvas runs until closed)")
     p.add_argument("--fullscreen", action="store_true")
     p.add_argument("--no-smooth", action="store_true", help="no temporal smoothing on live sources")
     p.add_argument("--config", type=Path, help="settings file (default: $DIGITCAM_CONFIG, /etc/digitcam/config.toml)")

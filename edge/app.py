@@ -40,6 +40,7 @@ class RunOptions:
     roi: Box | None = None
     threshold: float = DEFAULT_THRESHOLD
     json: bool = False
+    changes_only: bool = False  # with json: a line for the first frame, then when the number changes
     save_video: Path | None = None
     save_frames: Path | None = None
     save_dir: Path = Path("saved")
@@ -185,6 +186,7 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
     stamps: list[float] = []
     totals: list[float] = []
     numbers: list[str] = []
+    written: str | None = None  # the number in the last JSON line
     frames = 0
     complete = False
     with stop.installed(source):
@@ -202,9 +204,10 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
                 number = result.number(options.threshold)
                 if number:
                     numbers.append(number)
-                if options.json:
+                if options.json and not (options.changes_only and number == written):
                     stdout.write(json.dumps(frame_record(frame, result, options.threshold)) + "\n")
                     stdout.flush()
+                    written = number
                 if annotated is not None:
                     if video:
                         video.write(annotated)

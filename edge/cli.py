@@ -41,6 +41,9 @@ def configure_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=unit_float, default=DEFAULT_THRESHOLD, help="below this confidence show '?'")
     p.add_argument("--headless", action="store_true", help="open no window (automatic without a display)")
     p.add_argument("--json", action="store_true", help="one JSON line per frame on stdout")
+    p.add_argument("--changes-only", action="store_true",
+                   help="with --json, a line for the first frame and then only when the number read changes "
+                        "(a service's journal gets a line per change, not 30 a second)")
     p.add_argument("--save-video", type=Path, metavar="OUT.mp4", help="write the annotated frames as a video")
     p.add_argument("--save-frames", type=Path, metavar="DIR", help="write the annotated frames as PNGs")
     p.add_argument("--save-dir", type=Path, default=Path("saved"), help="where the canvas' 's' key saves")
@@ -106,8 +109,9 @@ def run_run(args: argparse.Namespace, env: Environment) -> int:
         return 0
 
     options = RunOptions(mode=args.mode or "multi", roi=args.roi, threshold=args.threshold, json=args.json,
-                         save_video=args.save_video, save_frames=args.save_frames, save_dir=args.save_dir,
-                         max_frames=args.max_frames, fullscreen=args.fullscreen, smooth=not args.no_smooth)
+                         changes_only=args.changes_only, save_video=args.save_video, save_frames=args.save_frames,
+                         save_dir=args.save_dir, max_frames=args.max_frames, fullscreen=args.fullscreen,
+                         smooth=not args.no_smooth)
     source = open_source(source_spec, args.width, args.height, args.fps).open()
     window = NullWindow() if headless else Window("digitcam", args.fullscreen)
     last = {"number": None}

@@ -52,6 +52,18 @@ def test_a_video_runs_end_to_end_with_json_lines(cli, video, tmp_path, shipped_m
     assert not list(tmp_path.glob(".*tmp*"))
 
 
+def test_changes_only_writes_the_first_frame_and_each_change_of_number(cli, shipped_models):
+    every = cli("run", "--model", shipped_models, "--source", SAMPLE_VIDEO, "--headless", "--json")
+    changes = cli("run", "--model", shipped_models, "--source", SAMPLE_VIDEO, "--headless", "--json",
+                  "--changes-only")
+    assert every.status == changes.status == 0, changes.stderr
+    records = [json.loads(line) for line in every.stdout.splitlines()]
+    expected = [r for k, r in enumerate(records) if k == 0 or r["number"] != records[k - 1]["number"]]
+    written = [json.loads(line) for line in changes.stdout.splitlines()]
+    assert [(r["frame"], r["number"]) for r in written] == [(r["frame"], r["number"]) for r in expected]
+    assert 1 < len(written) < len(records) / 3
+
+
 def test_a_folder_is_read_in_name_order_and_bad_images_are_skipped(cli, tmp_path, shipped_models):
     rng = np.random.default_rng(1)
     numbers = {}

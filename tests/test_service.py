@@ -101,6 +101,7 @@ def test_installed_config_is_valid_for_digitcam_run(cli, tmp_path):
     result = cli("run", "--config", config, "--print-config")
     assert result.status == 0, result.stderr
     assert re.search(r"^source\s+= camera:0\s+# .*config.toml", result.stdout, re.M)
+    assert re.search(r"^changes_only\s+= true\s+# .*config.toml", result.stdout, re.M)
 
 
 def test_config_precedence_flags_env_file_default(cli, tmp_path):

@@ -33,10 +33,18 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 class Progress:
+    """A bar redrawn in place on a terminal; in a log or a pipe, one line per measurement begun."""
+
     def __init__(self, stream) -> None:
         self.stream = stream
+        self.live = bool(getattr(stream, "isatty", lambda: False)())
 
     def __call__(self, done: int, total: int, label: str) -> None:
+        if not self.live:
+            if done < total:
+                self.stream.write(f"measuring {done + 1}/{total}: {label}\n")
+                self.stream.flush()
+            return
         width = 24
         filled = int(width * done / max(1, total))
         self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:60]:<60}")

@@ -59,7 +59,25 @@ def test_report_schema_machine_pipeline_and_files(bench):
     assert (out / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = (out / "bench.md").read_text()
     assert "| cnn.int8.tflite / litert |" in table and table in stdout
-    assert "3/3" in stderr  # the progress bar reached the end
+    assert "measuring 3/3: " in stderr and "\r" not in stderr  # not a terminal: a line per measurement
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_in_a_log():
+    import io
+
+    from digitcam.benchmarks.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    log, terminal = io.StringIO(), Terminal()
+    for stream in (log, terminal):
+        progress = Progress(stream)
+        for done, label in ((0, "a / litert"), (1, "b / onnxruntime"), (2, "done")):
+            progress(done, 2, label)
+    assert log.getvalue() == "measuring 1/2: a / litert\nmeasuring 2/2: b / onnxruntime\n"
+    assert terminal.getvalue().count("\r") == 3 and terminal.getvalue().endswith("done" + " " * 56 + "\n")
 
 
 def test_a_missing_backend_is_skipped_with_the_reason(monkeypatch, shipped_models):

@@ -35,6 +35,8 @@ INK_WIDTH = 2  # px: the thinnest line a page's ink mask keeps
 LOOK_SIDE = WORK_HEIGHT // 2
 LOOK_LENGTH = 40 * LOOK_SIDE  # px: a strip of a picture is looked at no longer than this, however thin
 LARGE_DIGIT = 0.3  # of a larger picture's height: a digit this tall means a crop of a number
+FRAME_SHARE = 0.25  # of a picture's shorter side: the widest frame or margin looked through for one
+FRAME_LEVELS = 12  # grey levels: a ring of a frame or ground within this of one level (JPEG's noise)
 
 
 def whole_image(image: np.ndarray) -> Detection:
@@ -62,6 +64,29 @@ def computer_made(gray: np.ndarray) -> bool:
 
 def _border(gray: np.ndarray) -> np.ndarray:
     return np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+
+
+def frame_width(gray: np.ndarray) -> int:
+    """How far in a frame drawn around a computer-made picture reaches (a canvas' outline, a
+    screenshot's border, a box drawn around the digit): 0 when there is none.
+
+    The ground is what the border stands for everywhere else (a drawing's, MNIST's, light or
+    dark ink's); under a frame the border is the frame's colour instead. Rings of one grey level
+    (give or take JPEG's noise) are peeled off the edge until ink is reached; the innermost run
+    of them, two or more of one level, is the ground, and what lies outside it is the frame.
+    """
+    limit = int(FRAME_SHARE * min(gray.shape[:2]))
+    levels: list[int] = []
+    for k in range(limit):
+        ring = _border(gray[k:gray.shape[0] - k, k:gray.shape[1] - k]).astype(np.int16)
+        level = int(np.median(ring))
+        if np.mean(np.abs(ring - level) <= FRAME_LEVELS) < FLAT_BORDER:
+            break
+        levels.append(level)
+    start = len(levels)
+    while start > 0 and abs(levels[start - 1] - levels[-1]) <= FRAME_LEVELS:
+        start -= 1
+    return start if start > 0 and len(levels) - start >= 2 else 0
 
 
 def photo_digit(image: np.ndarray, config: detect.DetectConfig = detect.ONE_DIGIT_PHOTO) -> list[Detection]:
@@ -102,6 +127,10 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     h, w = image.shape[:2]
     if min(h, w) < SMALLEST_DIGIT:
         return []  # a strip of pixels: no digit fits in it
+    frame = frame_width(to_gray(image))
+    if frame:
+        inside = find_in_picture(image[frame:h - frame, frame:w - frame], mode)
+        return [_scaled(d, 1.0, (frame, frame)) for d in inside]
     small = max(h, w) <= SINGLE_DIGIT_SIDE
     if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h):
         return one_digit(image)
@@ -160,10 +189,13 @@ def _resized(image: np.ndarray, scale: float, interpolation: int) -> np.ndarray:
     return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interpolation)
 
 
-def _scaled(found: Detection, factor: float) -> Detection:
+def _scaled(found: Detection, factor: float, offset: tuple[int, int] = (0, 0)) -> Detection:
+    """`found` with its box (and its pieces') scaled by `factor`, then moved by `offset`."""
     x, y, w, h = found.box
-    box = (int(x * factor), int(y * factor), max(1, round(w * factor)), max(1, round(h * factor)))
-    return replace(found, box=box, splits=[[_scaled(piece, factor) for piece in option] for option in found.splits])
+    box = (int(x * factor) + offset[0], int(y * factor) + offset[1], max(1, round(w * factor)),
+           max(1, round(h * factor)))
+    return replace(found, box=box, splits=[[_scaled(piece, factor, offset) for piece in option]
+                                           for option in found.splits])
 
 
 def _centre_in(box: detect.Box, outer: detect.Box) -> bool:

@@ -445,13 +445,15 @@ def skeleton(mask: np.ndarray) -> np.ndarray:
             return img
 
 
-DRAWING_PENS = ("pencil, 1 px", "brush, 2-4 px", "brush, 5 % of the height", "as in MNIST")
+DRAWING_PENS = ("pencil, 1 px", "brush, 2-4 px", "brush, 5 % of the height", "as in MNIST", "framed")
 
 
 def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pen: str) -> Page:
     """A picture drawn on a computer and saved as PNG: 1-4 MNIST digits redrawn along their
     path with `pen` (or as they are), dark on a flat light ground or light on a dark one, the
-    picture 250-1600 px on its longer side."""
+    picture 250-1600 px on its longer side. "framed": a 2-4 px brush, in a frame 1-4 px wide
+    (a canvas' outline, a screenshot's border, or a box drawn 4-12 px in), saved as JPEG one
+    time in three."""
     n = int(rng.integers(1, 5))
     size = min(int(rng.integers(120, 500)), int(1600 / (0.9 * n + 0.6)))
     pick = rng.integers(0, len(labels), n)
@@ -464,14 +466,23 @@ def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pe
         glyph = cv2.resize(images[index], (size, size), interpolation=cv2.INTER_CUBIC)
         if pen != "as in MNIST":
             line = skeleton(glyph > 100)
-            width = {"pencil, 1 px": 1, "brush, 2-4 px": int(rng.integers(2, 5))}.get(pen, max(2, size // 20))
+            width = {"pencil, 1 px": 1, "brush, 2-4 px": int(rng.integers(2, 5)),
+                     "framed": int(rng.integers(2, 5))}.get(pen, max(2, size // 20))
             glyph = cv2.dilate(line * 255, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (width, width))) \
                 if width > 1 else line * 255
         x, y = int(size * (0.3 + 0.9 * k)), (h - size) // 2
         part = alpha[y:y + size, x:x + size]
         part[...] = np.maximum(part, glyph[:part.shape[0], :part.shape[1]] / 255.0)
     picture = picture * (1 - alpha[..., None]) + np.asarray(ink, np.float32) * alpha[..., None]
-    return np.clip(picture, 0, 255).astype(np.uint8), "".join(str(int(labels[i])) for i in pick)
+    picture = np.clip(picture, 0, 255).astype(np.uint8)
+    if pen == "framed":
+        inset = 0 if rng.random() < 0.5 else int(rng.integers(4, 13))
+        cv2.rectangle(picture, (inset, inset), (w - 1 - inset, h - 1 - inset), (int(rng.integers(0, 200)),) * 3,
+                      int(rng.integers(1, 5)))
+        if rng.random() < 1 / 3:
+            quality = [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(80, 96))]
+            picture = cv2.imdecode(cv2.imencode(".jpg", picture, quality)[1], cv2.IMREAD_COLOR)
+    return picture, "".join(str(int(labels[i])) for i in pick)
 
 
 WORDS = "the quick brown fox jumps over a lazy dog, while Alice and Bob write; Total page Chapter.".split()

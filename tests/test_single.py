@@ -244,3 +244,32 @@ def test_a_picture_of_a_line_of_small_print_or_a_dash_is_not_read_as_one_digit(r
     for picture in (cv2.GaussianBlur(line, (0, 0), 0.8), dash):
         assert read(single.find_in_picture(picture), recognizer).items == []
     assert single.whole_if_digit_shaped(dash) == [] and len(single.whole_if_digit_shaped(dash[:, 60:80])) == 1
+
+
+@pytest.mark.parametrize("frame", ["grey canvas outline", "thick black frame", "box drawn around it", "as JPEG"])
+@pytest.mark.parametrize("height", [100, 150])
+def test_a_frame_around_a_drawing_is_looked_through(recognizer, frame, height):
+    """A canvas' outline or a screenshot's border stands where the picture's ground is looked
+    for (its border): taken for the ground, it turned the whole picture into ink."""
+    picture = drawing("4", height, 4)
+    ys, xs = np.nonzero(picture[..., 0] < 128)
+    h, w = picture.shape[:2]
+    inset, colour, pen = {"thick black frame": (0, (0, 0, 0), 12),
+                          "box drawn around it": (10, (0, 0, 0), 3)}.get(frame, (0, (128, 128, 128), 2))
+    cv2.rectangle(picture, (inset, inset), (w - 1 - inset, h - 1 - inset), colour, pen)
+    if frame == "as JPEG":
+        picture = cv2.imdecode(cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 85])[1], cv2.IMREAD_COLOR)
+    width = single.frame_width(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
+    assert inset + pen // 2 < width < 0.2 * h
+    (box, prediction), = read(single.find_in_picture(picture), recognizer).items
+    assert prediction.digit == 4
+    # In the framed picture's own pixels: inside the frame, around the digit (a drawing this
+    # small is read whole, as the inside of the frame).
+    x, y, bw, bh = box
+    assert width - 1 <= x <= xs.min() + 2 and width - 1 <= y <= ys.min() + 2, (box, width)
+    assert xs.max() - 2 <= x + bw <= w - width + 1 and ys.max() - 2 <= y + bh <= h - width + 1, (box, width)
+
+
+def test_a_picture_without_a_frame_has_none(small_mnist):
+    assert single.frame_width(small_mnist.x_test[0]) == 0  # MNIST's black ground
+    assert single.frame_width(cv2.cvtColor(drawing("17", 100, 6), cv2.COLOR_BGR2GRAY)) == 0

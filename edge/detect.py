@@ -6,8 +6,9 @@ on white, ruled or squared paper or in the boxes of a form, with the desk around
 askew; here adaptive thresholding marks the ink, boxes drawn around digits (`boxes.py`) and long
 thin lines (rules, grid) are removed, and the ink is grouped into digit-shaped boxes, leaving
 out ink far fainter than the page's digits (the back of the sheet showing through, alone or
-touching a digit), lines of text (`textlines.py`) and punctuation and signs between digits
-(`marks.py`). Small digits in a large frame get a second, closer look (`closer.py`).
+touching a digit), lines of text (`textlines.py`), punctuation and signs between digits
+(`marks.py`), and, on a sheet with a desk or a room around it, blobs without paper all round.
+Small digits in a large frame get a second, closer look (`closer.py`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class DetectConfig:
     closer_look: bool = True      # look again, at the frame's own resolution, at small digits in large frames
     text_lines: bool = True       # leave out blobs in lines of text
     rules: bool = True            # take out long straight thin lines (rules, grid); a drawing has none
+    clutter: bool = True          # leave out blobs without paper all round (`_on_paper`); a drawing has none
     zoom: float = 1.0             # how much closer than the work scale this look is (closer.py)
 
 
@@ -84,6 +86,14 @@ SPLIT_HEIGHT = 2
 EDGE_SLIVER = 0.7  # x the height of the digits clear of a still picture's edge: shorter blobs at it are shade
 MIN_FRAME_SIDE = 8  # px at work scale: a strip narrower than this holds no digit
 EDGE_FILL = 0.35  # of a blob's box past a levelled still picture's edge: its corners' fill, not the photo
+# Writing has paper all round it: of a strip RING_WIDTH x its height wide along each side of a
+# blob, at least ON_PAPER is as light as paper (PAPER_SHARE of the flattened paper level), in
+# light or shade. Clutter at the edge of a sheet held up or lying on a cluttered desk (a room, a
+# flag, a face, leaves) has paper on one side or two.
+RING_WIDTH, ON_PAPER, PAPER_SHARE = 0.25, 0.5, 0.8
+# A line across such a strip (a rule, an underline, a box's wall) is dark along LINE_DARK of
+# its length and at most LINE_ACROSS x the blob's height (or LINE_THICKNESS) thick: paper, here.
+LINE_DARK, LINE_ACROSS = 0.5, 0.15
 # Of the darkness of the darkest digit-sized stroke: ink fainter than this beside it is writing
 # showing through from the back of the sheet, or pencil rubbed out. A pencil page (a third of a
 # pen's darkness) is all faint alike and keeps its digits.
@@ -129,8 +139,9 @@ def _lines(mask: np.ndarray, zoom: float = 1.0) -> np.ndarray:
 
 
 def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = None,
-             flat: np.ndarray | None = None) -> np.ndarray:
-    """Binary mask of pen strokes: darker than the paper around them, minus long straight lines."""
+             flat: np.ndarray | None = None, paper: np.ndarray | None = None) -> np.ndarray:
+    """Binary mask of pen strokes: darker than the paper around them, minus long straight lines,
+    inside `paper` (`paper_mask`, when the caller has it already)."""
     flat = flatten(gray) if flat is None else flat
     # A box-filter mean is several times cheaper than a Gaussian one and as good for ink on paper.
     mask = cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
@@ -145,7 +156,7 @@ def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = 
     mask = cv2.subtract(mask, boxes.box_ink(mask, _min_height(config, h)))
     if config.rules:
         mask = cv2.subtract(mask, _lines(mask, config.zoom))
-    mask &= paper_mask(gray, color)
+    mask &= paper_mask(gray, color) if paper is None else paper
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
 
@@ -287,7 +298,10 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     flattened image."""
     light = paper_light(work)
     flat = flatten(work, light)
-    mask = ink_mask(work, config, color, flat)
+    paper = paper_mask(work, color)
+    mask = ink_mask(work, config, color, flat, paper)
+    # Only a sheet with something else around it (a desk, a room) has clutter at its edges.
+    clutter = config.clutter and not paper.all()
     # Pieces smaller than this are specks, dots of grid paper or print, never part of a digit.
     min_part = max(5, config.min_height // 4)
     min_height = _min_height(config, work.shape[0])
@@ -331,6 +345,8 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
                 textlines.in_printed_line((x, y, w, h), boxes, min_height, config.max_aspect, WIDE_DIGIT_ASPECT):
             continue
         if config.text_lines and textlines.in_text_line((x, y, w, h), boxes):
+            continue
+        if clutter and not _on_paper(flat, (x, y, w, h), config.zoom):
             continue
         found.append((x, y, w, h))
         if cut is not None:
@@ -432,6 +448,39 @@ def _shed_faint_ink(mask: np.ndarray, flat: np.ndarray, light: np.ndarray, label
                 mask[window][piece] = 0
                 shed = True
     return shed
+
+
+def _on_paper(flat: np.ndarray, box: Box, zoom: float = 1.0) -> bool:
+    """Whether paper lies on every side of `box` (inside the frame): ON_PAPER of a strip along
+    each side is lit as paper is, in the flattened image, counting a rule, an underline or a
+    box's wall across the strip (a thin line along most of it) as paper. Blobs at a sheet's edge
+    on a cluttered ground have paper on one side or two. A look `zoom` x closer sees lines that
+    much thicker."""
+    x, y, w, h = box
+    m = max(3, int(RING_WIDTH * h))
+    line = max(round(LINE_THICKNESS * max(1.0, zoom)), int(LINE_ACROSS * h))
+    sides = ((flat[max(0, y - m):y, x:x + w], 1), (flat[y + h:y + h + m, x:x + w], 1),
+             (flat[y:y + h, max(0, x - m):x], 0), (flat[y:y + h, x + w:x + w + m], 0))
+    return all(_paper_share(side, across, line) >= ON_PAPER for side, across in sides if side.size >= m * 2)
+
+
+def _paper_share(strip: np.ndarray, across: int, line: int) -> float:
+    """The share of `strip` lit as paper, its lines (runs of up to `line` rows, or columns,
+    dark along LINE_DARK of their length; `across` is the axis they run along) counted as paper."""
+    paper = strip >= PAPER_SHARE * PAPER_LEVEL
+    dark = np.mean(~paper, axis=across) >= LINE_DARK
+    run_start = None
+    for k, is_dark in enumerate([*dark, False]):
+        if is_dark and run_start is None:
+            run_start = k
+        elif not is_dark and run_start is not None:
+            if k - run_start <= line:
+                if across == 1:
+                    paper[run_start:k] = True
+                else:
+                    paper[:, run_start:k] = True
+            run_start = None
+    return float(np.mean(paper))
 
 
 def _solid(flat: np.ndarray, box: Box) -> bool:

@@ -161,12 +161,12 @@ def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
     # A drawing has no ruled lines, while a 1 drawn with a line tool or a thin pen is as long,
     # straight and thin as one. A picture's edge is where its owner cropped it, close around the
     # digits, not a camera's edge cutting them off.
-    page = detect.DetectConfig(rules=not drawn, border_margin=-1)
+    page = detect.DetectConfig(rules=not drawn, clutter=not drawn, border_margin=-1)
     found = detect.find_digits(thickened(image, gray, gray.shape[0] / WORK_HEIGHT) if drawn else image, page)
     if mode == "multi":
         return found
     whole = photo_digit(thickened(image, gray, max(gray.shape) / LOOK_SIDE) if drawn else image,
-                        replace(detect.ONE_DIGIT_PHOTO, rules=page.rules))
+                        replace(detect.ONE_DIGIT_PHOTO, rules=page.rules, clutter=page.clutter))
     if not whole:
         return found or whole_if_digit_shaped(image)
     if not found:

@@ -10,7 +10,7 @@ edge, a wooden desk, light ink on a dark ground, a notebook page, a camera at an
 shaking, glare, writing showing through from the back of the sheet, pencil rubbed out, phone
 photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or
 ruled), a page scan, a long number, a card number, a row of digits across a page, a page on a
-desk in a dim room.
+desk in a dim room, a sheet held up before a cluttered scene (a portrait, a temple, a flower).
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the
@@ -282,6 +282,26 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
             return finish(page * (1 - darkness * other * (alpha <= 0.05))[..., None], rng), truth
         return make
 
+    def cluttered(rng):
+        """A sheet held up to a webcam, or lying on a cluttered desk: a turned rectangle of paper
+        over 45-75 % of the frame, around the digits, on a crop of a photo (a portrait before a
+        flag, a temple among trees, a flower)."""
+        scene = CLUTTER[int(rng.integers(len(CLUTTER)))]()
+        h, w = scene.shape[:2]
+        share = rng.uniform(0.5, 1.0)
+        ch, cw = int(h * share), int(min(w, h * share * 4 / 3))
+        y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+        ground = cv2.resize(scene[y:y + ch, x:x + cw], (640, 480), interpolation=cv2.INTER_AREA).astype(np.float32)
+        page, alpha, truth = write(rng, images, labels, height=(45, 75), count=(2, 5))
+        area = rng.uniform(0.45, 0.75)
+        sheet_w = max(int(640 * np.sqrt(area) * 1.1), int(np.ptp(np.nonzero(alpha.any(axis=0))[0])) + 60)
+        corners = cv2.boxPoints(((320 + rng.uniform(-20, 20), 240 + rng.uniform(-15, 15)),
+                                 (sheet_w, int(480 * np.sqrt(area) / 1.1)), rng.uniform(-8, 8)))
+        sheet = np.zeros((480, 640), np.uint8)
+        cv2.fillPoly(sheet, [corners.astype(np.int32)], 1)
+        frame = np.where(((sheet > 0) | (alpha > 0))[..., None], page, ground)
+        return finish(cv2.GaussianBlur(frame, (0, 0), 0.6), rng), truth
+
     def wide(rng):  # digits wider than tall (0, 2, 5 mostly): one digit each, never cut in two
         page, _, truth = write(rng, images[wide_ones], labels[wide_ones], count=(1, 4), spacing=1.4)
         return finish(page, rng), truth
@@ -371,7 +391,25 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "card number": plain(count=(16, 17), spacing=1.0, height=(26, 32), group=4),
         # 12-15 digits written across a page, evenly spaced: as long as a line of print.
         "digits across": plain(size=(1280, 960), count=(12, 16), spacing=1.5, height=(40, 53)),
+        "held up, cluttered": cluttered,
     }
+
+
+def _photo(module: str, *parts: str) -> Callable[[], np.ndarray]:
+    """A photo shipped inside an installed package (matplotlib's, scikit-learn's), read when needed."""
+    def read() -> np.ndarray:
+        import importlib
+        import os
+
+        folder = os.path.dirname(importlib.import_module(module).__file__)
+        return cv2.imread(os.path.join(folder, *parts), cv2.IMREAD_COLOR)
+    return read
+
+
+# Cluttered grounds: a portrait of Grace Hopper before a flag (matplotlib's sample data), a
+# temple among trees and a flower (scikit-learn's sample images).
+CLUTTER = (_photo("matplotlib", "mpl-data", "sample_data", "grace_hopper.jpg"),
+           _photo("sklearn.datasets", "images", "china.jpg"), _photo("sklearn.datasets", "images", "flower.jpg"))
 
 
 
@@ -466,8 +504,8 @@ def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pe
         glyph = cv2.resize(images[index], (size, size), interpolation=cv2.INTER_CUBIC)
         if pen != "as in MNIST":
             line = skeleton(glyph > 100)
-            width = {"pencil, 1 px": 1, "brush, 2-4 px": int(rng.integers(2, 5)),
-                     "framed": int(rng.integers(2, 5))}.get(pen, max(2, size // 20))
+            brush = int(rng.integers(2, 5))  # drawn for every pen, so that each one's pictures stay the same
+            width = {"pencil, 1 px": 1, "brush, 2-4 px": brush, "framed": brush}.get(pen, max(2, size // 20))
             glyph = cv2.dilate(line * 255, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (width, width))) \
                 if width > 1 else line * 255
         x, y = int(size * (0.3 + 0.9 * k)), (h - size) // 2

@@ -891,3 +891,38 @@ def test_a_sheet_on_a_desk_in_a_dim_room_is_still_told_from_the_desk(small_mnist
     default = exact(pages, recognizer)
     monkeypatch.setattr("digitcam.edge.page.LIT_SHEET", 1)  # the lit sheet's figures, however dim
     assert default >= 5 and exact(pages, recognizer) <= default - 4
+
+
+def test_clutter_around_a_sheet_held_up_to_the_camera_is_not_read(small_mnist, recognizer):
+    """A sheet held up before a portrait (matplotlib's photo of Grace Hopper: a cap, a flag, a
+    uniform): the cap's badge and the flag's stripes lie inside the sheet's outline as found, but
+    have paper on one side at most."""
+    import matplotlib.cbook
+
+    from scripts.stress_detection import finish, write
+
+    with matplotlib.cbook.get_sample_data("grace_hopper.jpg") as f:
+        scene = cv2.imdecode(np.frombuffer(f.read(), np.uint8), cv2.IMREAD_COLOR)
+    ground = cv2.resize(scene, (640, 480), interpolation=cv2.INTER_AREA).astype(np.float32)
+    rng = np.random.default_rng(8)
+    right = 0
+    for top in range(40, 100, 10):
+        page, alpha, truth = write(rng, small_mnist.x_test, small_mnist.y_test, height=(45, 70), count=(2, 4))
+        sheet = np.zeros((480, 640), bool)
+        sheet[top:top + 320, 50:590] = True
+        frame = finish(cv2.GaussianBlur(np.where(sheet[..., None], page, ground), (0, 0), 0.6), rng)
+        boxes, number = read(frame, recognizer)
+        right += number == truth
+        assert all(sheet[y:y + h, x:x + w].all() for x, y, w, h in boxes), (boxes, top)
+    assert right >= 5
+
+
+def test_a_rule_or_an_underline_beside_a_digit_counts_as_paper_and_clutter_does_not():
+    paper = np.full((12, 40), 220, np.uint8)
+    underlined = paper.copy()
+    underlined[3:6, 2:38] = 40  # a pen's line along most of the strip, 3 px thick
+    clutter = np.random.default_rng(0).integers(0, 255, (12, 40)).astype(np.uint8)  # leaves, a flag
+    assert detect._paper_share(paper, 1, 4) == 1.0
+    assert detect._paper_share(underlined, 1, 4) == 1.0 and detect._paper_share(underlined, 1, 2) < 0.8
+    assert detect._paper_share(underlined.T, 0, 4) == 1.0  # a box's wall beside a digit
+    assert detect._paper_share(clutter, 1, 4) < detect.ON_PAPER

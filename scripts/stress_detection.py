@@ -26,6 +26,9 @@ from a computer, per pen. Needs the full MNIST test set, or with
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -396,11 +399,10 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
 
 
 def _photo(module: str, *parts: str) -> Callable[[], np.ndarray]:
-    """A photo shipped inside an installed package (matplotlib's, scikit-learn's), read when needed."""
+    """A photo shipped inside an installed package (matplotlib's, scikit-learn's), read once,
+    when first needed."""
+    @functools.cache
     def read() -> np.ndarray:
-        import importlib
-        import os
-
         folder = os.path.dirname(importlib.import_module(module).__file__)
         return cv2.imread(os.path.join(folder, *parts), cv2.IMREAD_COLOR)
     return read

@@ -61,9 +61,10 @@ def paper_mask(gray: np.ndarray, color: np.ndarray | None = None) -> np.ndarray:
     """Where to look for ink: the sheet, its edge trimmed, or the whole frame.
 
     Ink is looked for only inside a sheet, so its own edge against the desk and
-    whatever lies on the desk are never read. When no distinct sheet shows (the
-    camera sees only paper, or the darker part is the same paper in a shadow, as the
-    BGR `color` frame tells), the whole frame counts.
+    whatever lies on the desk, or bright things around a sheet held up (a wall, the
+    sky, a face), are never read. When no distinct sheet shows (the camera sees only
+    paper, or the darker part is the same paper in a shadow, as the BGR `color` frame
+    or, in grey, the lit paper's reach tells), the whole frame counts.
     """
     h, w = gray.shape
     whole = np.full((h, w), 255, np.uint8)
@@ -71,12 +72,14 @@ def paper_mask(gray: np.ndarray, color: np.ndarray | None = None) -> np.ndarray:
     if sheet is None:
         return whole
     small = sheet.small
-    if color is not None and _same_paper_in_shadow(
-            cv2.resize(color, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA), small, sheet.mask):
+    if color is not None:
+        color = cv2.resize(color, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA)
+    paper = _paper_only(sheet)
+    if _same_paper_in_shadow(color, small, sheet.mask, paper):
         return whole
     # The band along the edge is shadow, and the adaptive threshold marks up to half its
     # neighbourhood (block // 2 px, 4 px here at quarter scale) beyond a step as ink.
-    mask = cv2.erode(sheet.mask, np.ones((3, 3), np.uint8), iterations=4)
+    mask = cv2.erode(paper, np.ones((3, 3), np.uint8), iterations=4)
     return cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST)
 
 
@@ -84,13 +87,31 @@ SHADOW_MIN_LIGHT = 0.3  # a shadow leaves paper at least this bright; a dark des
 SHADOW_MAX_TINT = 0.03  # chromaticity difference between lit and shadowed paper (one light, one paper)
 
 
-def _same_paper_in_shadow(color: np.ndarray, gray: np.ndarray, sheet: np.ndarray) -> bool:
-    """Whether the darker region has the lit paper's colour: a shadow (of a hand, a phone) on the
-    sheet rather than a desk, which is darker still or of another colour (wood, laminate)."""
+# Without colour (the Pi camera's Y plane, a grey picture), paper in a shadow is told by its
+# reach or its edge. A shadow falls across part of the page, and the lit part still runs out of
+# the picture along SHADOW_SIDE of SHADOW_SIDES of its sides; a sheet with a desk or a room
+# around it does not. Or SOFT_SHARE of the lit paper's outline is soft, its step spread over
+# more than SOFT_EDGE px (quarter scale): the half-shadow of a hand or a phone under a room's
+# lamps, while a sheet's edge is as sharp as the camera's focus (4-6 px) and so is a shadow in
+# sunlight, which is not told from a desk.
+SHADOW_SIDES, SHADOW_SIDE = 3, 0.25
+SOFT_EDGE, SOFT_SHARE = 7.0, 0.4
+
+
+def _same_paper_in_shadow(color: np.ndarray | None, gray: np.ndarray, sheet: np.ndarray,
+                          paper: np.ndarray) -> bool:
+    """Whether the darker region is the same paper as the sheet in a shadow (of a hand, a
+    phone) rather than a desk, which is darker still or of another colour (wood, laminate).
+    `color` is None, or has no colour, for a grey frame: then the lit paper's reach or the
+    softness of its outline `paper` tells."""
     inside, outside = sheet > 0, sheet == 0
     ratio = float(np.median(gray[outside])) / max(1.0, float(np.median(gray[inside])))
     if ratio < SHADOW_MIN_LIGHT:
         return False
+    if color is None or _grey(color):
+        sides = (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])
+        return sum(float(np.mean(side > 0)) >= SHADOW_SIDE for side in sides) >= SHADOW_SIDES or \
+            _soft_share(gray, paper) >= SOFT_SHARE
     # Every other pixel each way is plenty for two medians, and four times cheaper.
     color, inside, outside = color[::2, ::2], inside[::2, ::2], outside[::2, ::2]
     pixels = color.reshape(-1, 3).astype(np.float32)
@@ -101,18 +122,80 @@ def _same_paper_in_shadow(color: np.ndarray, gray: np.ndarray, sheet: np.ndarray
     return bool(tint.max() < SHADOW_MAX_TINT)
 
 
-def _edge_strength(small: np.ndarray, contour: np.ndarray) -> float:
-    """Median brightness gradient along a contour, leaving out where it runs along the frame border."""
+def _grey(color: np.ndarray) -> bool:
+    """A BGR image made from a grey one (the Pi camera's Y plane): its channels are equal."""
+    return bool(np.array_equal(color[..., 0], color[..., 1]) and np.array_equal(color[..., 1], color[..., 2]))
+
+
+# Grey levels per pixel (quarter scale, blurred): paper's light changes more slowly than this
+# across a sheet, and the sheet's edge faster against anything else, however bright.
+SHEET_FLOOD = 4
+SHEET_CORE = 0.1  # of the frame: a smaller region filled from the sheet's middle is not all of it
+
+
+def _paper_only(sheet: Sheet) -> np.ndarray:
+    """The sheet's outline less the bright things that touch it (a wall, the sky, a face, a
+    flower), which the bright region takes in: the paper reached from the deepest point of the
+    sheet without crossing an edge, its outline filled (digits inside it are paper too)."""
+    small = sheet.small
+    h, w = small.shape
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # The frame's border bounds the depth too: the sky or a wall running out of the picture is no deeper.
+    depth = cv2.distanceTransform(np.pad(bright & sheet.mask, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    y, x = np.unravel_index(int(depth.argmax()), depth.shape)
+    # An edge stops the fill where it is steep, not only where it steps: along a blurred edge
+    # lying a little askew, the light changes slowly enough to creep across it pixel by pixel.
+    filled = np.pad((_gradient(small) > SHEET_FLOOD).astype(np.uint8), 1, constant_values=1)
+    cv2.floodFill(small, filled, (int(x), int(y)), 0, SHEET_FLOOD, SHEET_FLOOD,
+                  4 | cv2.FLOODFILL_MASK_ONLY | (255 << 8))
+    paper = np.where(filled[1:-1, 1:-1] == 255, 255, 0).astype(np.uint8)
+    if np.count_nonzero(paper) < SHEET_CORE * small.size:
+        return sheet.mask
+    # Grown back over the steep band the fill stopped short of, up to the sheet's edge.
+    paper = cv2.dilate(paper, np.ones((3, 3), np.uint8), iterations=2)
+    contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    outline = np.zeros_like(small)
+    cv2.drawContours(outline, [cv2.convexHull(max(contours, key=cv2.contourArea))], -1, 255, thickness=cv2.FILLED)
+    return outline & sheet.mask
+
+
+def _soft_share(small: np.ndarray, region: np.ndarray) -> float:
+    """The share of `region`'s outline (inside the frame) where the step in light is spread
+    over more than SOFT_EDGE px: its size (the range within 6 px) over its steepest slope."""
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return 0.0
+    slope = _gradient(small)
+    points = _inner_points(max(contours, key=cv2.contourArea), small.shape)
+    if len(points) == 0:
+        return 0.0
+    near = np.ones((13, 13), np.uint8)
+    step = cv2.dilate(small, near).astype(np.float32) - cv2.erode(small, near)
+    xs, ys = points[:, 0], points[:, 1]
+    return float(np.mean(step[ys, xs] > SOFT_EDGE * np.maximum(slope[ys, xs], 1.0)))
+
+
+def _gradient(small: np.ndarray) -> np.ndarray:
+    """Grey levels per pixel, the strongest within a pixel: a step sits within one of a contour."""
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3) / 8
     gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3) / 8
+    return cv2.dilate(np.hypot(gx, gy), np.ones((3, 3), np.uint8))
+
+
+def _inner_points(contour: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A contour's points, leaving out where it runs along the frame border."""
     points = contour.reshape(-1, 2)
-    h, w = small.shape
-    inner = points[(points[:, 0] > 1) & (points[:, 0] < w - 2) & (points[:, 1] > 1) & (points[:, 1] < h - 2)]
+    h, w = shape
+    return points[(points[:, 0] > 1) & (points[:, 0] < w - 2) & (points[:, 1] > 1) & (points[:, 1] < h - 2)]
+
+
+def _edge_strength(small: np.ndarray, contour: np.ndarray) -> float:
+    """Median brightness gradient along a contour, leaving out where it runs along the frame border."""
+    inner = _inner_points(contour, small.shape)
     if len(inner) == 0:
         return 0.0
     # The step sits within a pixel or two of the Otsu boundary; take the strongest response there.
-    magnitude = cv2.dilate(np.hypot(gx, gy), np.ones((3, 3), np.uint8))
-    return float(np.median(magnitude[inner[:, 1], inner[:, 0]]))
+    return float(np.median(_gradient(small)[inner[:, 1], inner[:, 0]]))
 
 
 DARK_BACKGROUND = 100  # median grey below which the ground may be dark and the ink light

@@ -570,12 +570,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="never sharpen a blurred digit before reading it, as before that rule (for comparison)")
     parser.add_argument("--pictures", action="store_true",
                         help="only the still pictures: photo crops and drawings, as `digitcam predict` gets them")
+    parser.add_argument("--luminance", action="store_true",
+                        help="camera frames in grey, as the Pi camera gives them (its Y plane): no colour tells "
+                             "paper in shadow from a desk")
     parser.add_argument("--split", choices=("test", "validation"), default="test",
                         help="whose handwriting: the test split's, to report, or the validation split's, to "
                              "choose between models by (choosing on test digits would be choosing on test)")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect, preprocess
+    from digitcam.edge.preprocess import to_gray
     from digitcam.edge.backends import open_backend
     from digitcam.edge.discovery import find_model
     from digitcam.edge.reading import read
@@ -609,6 +613,8 @@ def main(argv: list[str] | None = None) -> int:
         exact = 0
         for _ in range(args.pages):
             frame, truth = make(rng)
+            if args.luminance:
+                frame = cv2.cvtColor(to_gray(frame), cv2.COLOR_GRAY2BGR)
             found = detect.find_digits(frame, config)
             if args.no_cut:
                 found = [replace(d, splits=[]) for d in found if d.whole]

@@ -108,7 +108,7 @@ def _same_paper_in_shadow(color: np.ndarray | None, gray: np.ndarray, sheet: np.
     ratio = float(np.median(gray[outside])) / max(1.0, float(np.median(gray[inside])))
     if ratio < SHADOW_MIN_LIGHT:
         return False
-    if color is None or _grey(color):
+    if color is None or colourless(color):
         sides = (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])
         return sum(float(np.mean(side > 0)) >= SHADOW_SIDE for side in sides) >= SHADOW_SIDES or \
             _soft_share(gray, paper) >= SOFT_SHARE
@@ -122,7 +122,7 @@ def _same_paper_in_shadow(color: np.ndarray | None, gray: np.ndarray, sheet: np.
     return bool(tint.max() < SHADOW_MAX_TINT)
 
 
-def _grey(color: np.ndarray) -> bool:
+def colourless(color: np.ndarray) -> bool:
     """A BGR image made from a grey one (the Pi camera's Y plane): its channels are equal."""
     return bool(np.array_equal(color[..., 0], color[..., 1]) and np.array_equal(color[..., 1], color[..., 2]))
 

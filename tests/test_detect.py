@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from digitcam.edge import boxes, detect, marks, reading, textlines
-from digitcam.edge.page import light_ink, paper_mask
+from digitcam.edge.page import colourless, light_ink, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
 from digitcam.edge.tracking import iou
@@ -268,6 +268,19 @@ def test_the_stress_script_draws_on_the_validation_split_when_asked(mnist_dir, s
     mnist = data.load_mnist(mnist_dir, environ={})
     assert drawn and all(np.array_equal(images, mnist.x_val) for images in drawn)
     assert not np.array_equal(mnist.x_val[:100], mnist.x_test[:100])  # the check above can fail
+    capsys.readouterr()
+
+
+def test_the_stress_script_reads_grey_frames_when_asked(mnist_dir, shipped_models, monkeypatch, capsys):
+    """`--luminance` hands detection the camera frames as the Pi camera gives them: no colour."""
+    from scripts import stress_detection
+
+    seen = []
+    real = detect.find_digits
+    monkeypatch.setattr(detect, "find_digits", lambda frame, *a, **k: (seen.append(frame), real(frame, *a, **k))[1])
+    argv = ["--pages", "1", "--condition", "sticky note", "--data-dir", str(mnist_dir), "--model", str(shipped_models)]
+    assert stress_detection.main(argv) == 0 and not colourless(seen.pop())
+    assert stress_detection.main([*argv, "--luminance"]) == 0 and colourless(seen.pop())
     capsys.readouterr()
 
 

@@ -253,6 +253,13 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         cv2.line(ground, (70, 0), (70, 479), (120, 120, 215), 2)
         return finish(cv2.GaussianBlur(under_ink(alpha, ground), (0, 0), 0.8), rng), truth
 
+    def pen(page, rng):  # a pen or a pencil lying on the sheet below the digits, at any angle
+        length, thickness = int(rng.integers(200, 350)), int(rng.integers(8, 17))
+        centre = (int(rng.integers(200, 440)), int(rng.integers(340, 420)))
+        bar = cv2.boxPoints((centre, (length, thickness), rng.uniform(-40, 40))).astype(np.int32)
+        cv2.fillPoly(page, [bar], tuple(float(v) for v in rng.integers(20, 120, 3)))
+        return finish(page, rng)
+
     def at_an_angle(page, rng):  # the camera not square to the sheet: one side of it nearer
         d = float(rng.uniform(60, 140))
         corners = np.float32([[0, 0], [640, 0], [640, 480], [0, 480]])
@@ -395,6 +402,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         # 12-15 digits written across a page, evenly spaced: as long as a line of print.
         "digits across": plain(size=(1280, 960), count=(12, 16), spacing=1.5, height=(40, 53)),
         "held up, cluttered": cluttered,
+        "pen on the sheet": then(pen, height=(50, 80), count=(2, 5)),
     }
 
 

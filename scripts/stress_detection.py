@@ -10,7 +10,9 @@ edge, a wooden desk, light ink on a dark ground, a notebook page, a camera at an
 shaking, glare, writing showing through from the back of the sheet, pencil rubbed out, phone
 photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or
 ruled), a page scan, a long number, a card number, a row of digits across a page, a page on a
-desk in a dim room, a sheet held up before a cluttered scene (a portrait, a temple, a flower).
+desk in a dim room, a sheet held up before a cluttered scene (a portrait, a temple, a flower),
+a pen lying on the sheet. `--luminance` hands detection the camera frames in grey, as the Pi
+camera gives them.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the
@@ -20,7 +22,7 @@ from a computer, per pen. Needs the full MNIST test set, or with
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
         [--condition NAME | --pictures] [--split test|validation] [--no-cut] [--no-closer-look]
-        [--no-text-lines] [--crops-whole]
+        [--no-text-lines] [--crops-whole] [--luminance]
 """
 
 from __future__ import annotations

@@ -981,6 +981,29 @@ def finish_frame(frame: np.ndarray) -> np.ndarray:
     return np.clip(frame, 0, 255).astype(np.uint8)
 
 
+def test_a_pen_lying_on_the_sheet_is_not_read(small_mnist, recognizer, monkeypatch):
+    """A pen below the digits was read as a 1, and the digits beside it, far smaller, were left
+    out as specks or degree signs."""
+    pages = stress_pages(small_mnist, "pen on the sheet", seed=2, count=5)
+    read_now = exact(pages, recognizer)
+    monkeypatch.setattr(detect, "_bar_length", lambda *args: 0.0)
+    assert read_now >= 4 and exact(pages, recognizer) <= read_now - 2
+
+
+@pytest.mark.parametrize("turn", [0, 15, -20, 45])
+def test_a_1_written_as_a_straight_bar_is_still_a_1(small_mnist, recognizer, turn):
+    """Alone, or beside digits of its size, upright or leaning: a 1 is a bar too."""
+    page = np.full((480, 640), 228, np.uint8)
+    bar = cv2.boxPoints(((200, 240), (9, 80), turn)).astype(np.int32)
+    cv2.fillPoly(page, [bar], 30)
+    assert read(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), recognizer)[1] == "1"
+    digits, labels = small_mnist.x_test[60:62], small_mnist.y_test[60:62]
+    for k, digit in enumerate(digits):
+        g = cv2.resize(digit, (80, 80), interpolation=cv2.INTER_CUBIC)
+        page[200:280, 300 + 100 * k:380 + 100 * k] = np.minimum(page[200:280, 300 + 100 * k:380 + 100 * k], 255 - g)
+    assert read(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), recognizer)[1] == "1" + "".join(map(str, labels))
+
+
 def test_a_rule_or_an_underline_beside_a_digit_counts_as_paper_and_clutter_does_not():
     paper = np.full((12, 40), 220, np.uint8)
     underlined = paper.copy()

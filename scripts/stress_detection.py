@@ -195,9 +195,12 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         cv2.ellipse(page, (600, 470), (160, 90), -30, 0, 360, (120, 140, 170), -1)
         return finish(cv2.GaussianBlur(page, (0, 0), 0.8), rng)
 
-    def desk(page, rng):
+    def bare_desk(page):
         page[:, :50] = page[:, 590:] = (60, 110, 165)
-        frame = finish(page, rng)
+        return page
+
+    def desk(page, rng):
+        frame = finish(bare_desk(page), rng)
         cv2.putText(frame, "4", (5, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, (20, 40, 60), 5)  # print on a desk object
         return frame
 
@@ -405,6 +408,12 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "digits across": plain(size=(1280, 960), count=(12, 16), spacing=1.5, height=(40, 53)),
         "held up, cluttered": cluttered,
         "pen on the sheet": then(pen, height=(50, 80), count=(2, 5)),
+        # A shadow from one side across a sheet with a bare desk beside it: in grey (`--luminance`),
+        # a sharp one looks like the desk.
+        "desk, hard shadow": then(lambda p, rng: finish(shadow(bare_desk(p), rng, 3), rng), height=(60, 80),
+                                  count=(2, 5)),
+        "desk, soft shadow": then(lambda p, rng: finish(shadow(bare_desk(p), rng, 15), rng), height=(60, 80),
+                                  count=(2, 5)),
     }
 
 

@@ -64,7 +64,7 @@ def paper_mask(gray: np.ndarray, color: np.ndarray | None = None) -> np.ndarray:
     whatever lies on the desk, or bright things around a sheet held up (a wall, the
     sky, a face), are never read. When no distinct sheet shows (the camera sees only
     paper, or the darker part is the same paper in a shadow, as the BGR `color` frame
-    or, in grey, the lit paper's reach tells), the whole frame counts.
+    or, in grey, the lit paper's reach or its soft edge tells), the whole frame counts.
     """
     h, w = gray.shape
     whole = np.full((h, w), 255, np.uint8)

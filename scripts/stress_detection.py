@@ -12,7 +12,7 @@ photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels
 ruled), a page scan, a long number, a card number, a row of digits across a page, a page on a
 desk in a dim room, a sheet held up before a cluttered scene (a portrait, a temple, a flower),
 a pen lying on the sheet, a hard or a soft shadow across a sheet on a desk. `--luminance`
-hands detection the camera frames in grey, as the Pi camera gives them.
+hands detection the camera frames and page photos in grey, as the Pi camera gives them.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the
@@ -590,22 +590,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pictures", action="store_true",
                         help="only the still pictures: photo crops and drawings, as `digitcam predict` gets them")
     parser.add_argument("--luminance", action="store_true",
-                        help="camera frames in grey, as the Pi camera gives them (its Y plane): no colour tells "
-                             "paper in shadow from a desk")
+                        help="camera frames and page photos in grey, as the Pi camera gives them (its Y "
+                             "plane): no colour tells paper in a shadow from a desk")
     parser.add_argument("--split", choices=("test", "validation"), default="test",
                         help="whose handwriting: the test split's, to report, or the validation split's, to "
                              "choose between models by (choosing on test digits would be choosing on test)")
     args = parser.parse_args(argv)
 
     from digitcam.edge import detect, preprocess
-    from digitcam.edge.preprocess import to_gray
     from digitcam.edge.backends import open_backend
     from digitcam.edge.discovery import find_model
+    from digitcam.edge.preprocess import to_gray
     from digitcam.edge.reading import read
     from digitcam.edge.recognizer import DEFAULT_THRESHOLD
     from digitcam.edge.recognizer import Recognizer
     from digitcam.edge.single import find_in_picture, one_digit, whole_image
     from digitcam.train.data import load_mnist, load_test
+
+    def seen(frame: np.ndarray) -> np.ndarray:
+        """A camera frame or a page photo as the camera gives it: in grey with `--luminance`."""
+        return cv2.cvtColor(to_gray(frame), cv2.COLOR_GRAY2BGR) if args.luminance else frame
 
     if args.split == "validation":
         mnist = load_mnist(args.data_dir)
@@ -632,9 +636,7 @@ def main(argv: list[str] | None = None) -> int:
         exact = 0
         for _ in range(args.pages):
             frame, truth = make(rng)
-            if args.luminance:
-                frame = cv2.cvtColor(to_gray(frame), cv2.COLOR_GRAY2BGR)
-            found = detect.find_digits(frame, config)
+            found = detect.find_digits(seen(frame), config)
             if args.no_cut:
                 found = [replace(d, splits=[]) for d in found if d.whole]
             got = "".join(str(p.digit) for _, p in read(found, recognizer).items)
@@ -654,8 +656,13 @@ def main(argv: list[str] | None = None) -> int:
             sure = sum(p.sure(DEFAULT_THRESHOLD) for r in results for _, p in r.items)
             print(f"{name}: {boxes} blobs read as digits on {args.pages} pages, {sure} of them sure")
     one = (lambda image: [whole_image(image)]) if args.crops_whole else one_digit
+
+    def page_photo(rng: np.random.Generator, kind: str) -> Page:
+        frame, truth = pages[kind](rng)
+        return seen(frame), truth
+
     sections = (
-        ("page photo", lambda r, k: pages[k](r), PAGE_PHOTOS, find_in_picture),
+        ("page photo", page_photo, PAGE_PHOTOS, find_in_picture),
         ("photo crop, one digit", lambda r, k: crop(r, images, labels, k), CROP_LIGHTS, one),
         ("photo crop, a number", lambda r, k: crop(r, images, labels, k, **NUMBER_CROP), CROP_LIGHTS, find_in_picture),
         ("drawing", lambda r, k: drawing(r, images, labels, k), DRAWING_PENS, find_in_picture),

@@ -272,7 +272,8 @@ def test_the_stress_script_draws_on_the_validation_split_when_asked(mnist_dir, s
 
 
 def test_the_stress_script_reads_grey_frames_when_asked(mnist_dir, shipped_models, monkeypatch, capsys):
-    """`--luminance` hands detection the camera frames as the Pi camera gives them: no colour."""
+    """`--luminance` hands detection the camera frames and page photos as the Pi camera gives
+    them: no colour."""
     from scripts import stress_detection
 
     seen = []
@@ -281,6 +282,10 @@ def test_the_stress_script_reads_grey_frames_when_asked(mnist_dir, shipped_model
     argv = ["--pages", "1", "--condition", "sticky note", "--data-dir", str(mnist_dir), "--model", str(shipped_models)]
     assert stress_detection.main(argv) == 0 and not colourless(seen.pop())
     assert stress_detection.main([*argv, "--luminance"]) == 0 and colourless(seen.pop())
+    seen.clear()
+    assert stress_detection.main(["--pictures", "--pages", "1", "--luminance", "--data-dir", str(mnist_dir),
+                                  "--model", str(shipped_models)]) == 0
+    assert colourless(seen[0])  # the first page photo
     capsys.readouterr()
 
 

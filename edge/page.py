@@ -92,10 +92,11 @@ SHADOW_MAX_TINT = 0.03  # chromaticity difference between lit and shadowed paper
 # the picture along SHADOW_SIDE of SHADOW_SIDES of its sides; a sheet with a desk or a room
 # around it does not. Or SOFT_SHARE of the lit paper's outline is soft, its step spread over
 # more than SOFT_EDGE px (quarter scale): the half-shadow of a hand or a phone under a room's
-# lamps, while a sheet's edge is as sharp as the camera's focus (4-6 px) and so is a shadow in
-# sunlight, which is not told from a desk.
+# lamps (37-50 % of the outline of a sheet between two strips of desk), while a sheet's edge is
+# as sharp as the camera's focus (3-4 px; at most 3 % of an outline past SOFT_EDGE) and so is a
+# shadow in sunlight, which is not told from a desk.
 SHADOW_SIDES, SHADOW_SIDE = 3, 0.25
-SOFT_EDGE, SOFT_SHARE = 7.0, 0.4
+SOFT_EDGE, SOFT_SHARE = 7.0, 0.2
 
 
 def _same_paper_in_shadow(color: np.ndarray | None, gray: np.ndarray, sheet: np.ndarray,
@@ -131,6 +132,8 @@ def colourless(color: np.ndarray) -> bool:
 # across a sheet, and the sheet's edge faster against anything else, however bright.
 SHEET_FLOOD = 4
 SHEET_CORE = 0.1  # of the frame: a smaller region filled from the sheet's middle is not all of it
+SHEET_LINES = 5  # px at quarter scale: darker lines up to about this wide are on the paper, not its edge
+SHEET_BAND = 4  # px at quarter scale: how far short of a sheet's edge the fill stops, blurred as it is
 
 
 def _paper_only(sheet: Sheet) -> np.ndarray:
@@ -143,16 +146,18 @@ def _paper_only(sheet: Sheet) -> np.ndarray:
     # The frame's border bounds the depth too: the sky or a wall running out of the picture is no deeper.
     depth = cv2.distanceTransform(np.pad(bright & sheet.mask, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
     y, x = np.unravel_index(int(depth.argmax()), depth.shape)
+    # Closed over thin dark lines first (rules, a grid, pen strokes): they are on the paper.
+    paper_light = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((SHEET_LINES, SHEET_LINES), np.uint8))
     # An edge stops the fill where it is steep, not only where it steps: along a blurred edge
     # lying a little askew, the light changes slowly enough to creep across it pixel by pixel.
-    filled = np.pad((_gradient(small) > SHEET_FLOOD).astype(np.uint8), 1, constant_values=1)
-    cv2.floodFill(small, filled, (int(x), int(y)), 0, SHEET_FLOOD, SHEET_FLOOD,
+    filled = np.pad((_gradient(paper_light) > SHEET_FLOOD).astype(np.uint8), 1, constant_values=1)
+    cv2.floodFill(paper_light, filled, (int(x), int(y)), 0, SHEET_FLOOD, SHEET_FLOOD,
                   4 | cv2.FLOODFILL_MASK_ONLY | (255 << 8))
     paper = np.where(filled[1:-1, 1:-1] == 255, 255, 0).astype(np.uint8)
     if np.count_nonzero(paper) < SHEET_CORE * small.size:
         return sheet.mask
     # Grown back over the steep band the fill stopped short of, up to the sheet's edge.
-    paper = cv2.dilate(paper, np.ones((3, 3), np.uint8), iterations=2)
+    paper = cv2.dilate(paper, np.ones((3, 3), np.uint8), iterations=SHEET_BAND)
     contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     outline = np.zeros_like(small)
     cv2.drawContours(outline, [cv2.convexHull(max(contours, key=cv2.contourArea))], -1, 255, thickness=cv2.FILLED)
@@ -161,15 +166,16 @@ def _paper_only(sheet: Sheet) -> np.ndarray:
 
 def _soft_share(small: np.ndarray, region: np.ndarray) -> float:
     """The share of `region`'s outline (inside the frame) where the step in light is spread
-    over more than SOFT_EDGE px: its size (the range within 6 px) over its steepest slope."""
+    over more than SOFT_EDGE px: its size over its steepest slope, both within 6 px (the
+    outline may lie a few pixels off the step)."""
     contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:
         return 0.0
-    slope = _gradient(small)
     points = _inner_points(max(contours, key=cv2.contourArea), small.shape)
     if len(points) == 0:
         return 0.0
     near = np.ones((13, 13), np.uint8)
+    slope = cv2.dilate(_gradient(small), near)
     step = cv2.dilate(small, near).astype(np.float32) - cv2.erode(small, near)
     xs, ys = points[:, 0], points[:, 1]
     return float(np.mean(step[ys, xs] > SOFT_EDGE * np.maximum(slope[ys, xs], 1.0)))

@@ -980,6 +980,19 @@ def test_bright_things_touching_a_held_up_sheet_are_not_paper(colour):
     assert not mask[20:85, 295:335].any() and not mask[20, 600]  # the tower and the sky
 
 
+@pytest.mark.parametrize("condition", ["notebook page", "squared paper"])
+def test_a_ruled_page_on_a_desk_is_paper_between_its_lines_too(small_mnist, condition):
+    """The sheet ends at a steep edge, and a rule or a grid line is as steep: the page is still
+    one sheet, not the strip between two rules around its middle."""
+    for page, _ in stress_pages(small_mnist, condition, seed=3, count=3):
+        frame = np.empty_like(page)
+        frame[:] = (60, 110, 165)  # a wooden desk around the page
+        frame[48:432, 64:576] = cv2.resize(page, (512, 384), interpolation=cv2.INTER_AREA)
+        for colour in (frame, grey(frame)):
+            mask = paper_mask(to_gray(colour), colour)
+            assert mask[80:400, 100:540].all() and not mask[:, :50].any()
+
+
 def finish_frame(frame: np.ndarray) -> np.ndarray:
     """Softened as a lens does, with sensor noise."""
     frame = cv2.GaussianBlur(frame, (0, 0), 0.8) + np.random.default_rng(0).normal(0, 3, frame.shape)

@@ -141,7 +141,6 @@ def _paper_only(sheet: Sheet) -> np.ndarray:
     flower), which the bright region takes in: the paper reached from the deepest point of the
     sheet without crossing an edge, its outline filled (digits inside it are paper too)."""
     small = sheet.small
-    h, w = small.shape
     _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # The frame's border bounds the depth too: the sky or a wall running out of the picture is no deeper.
     depth = cv2.distanceTransform(np.pad(bright & sheet.mask, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]

@@ -199,6 +199,9 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         page[:, :50] = page[:, 590:] = (60, 110, 165)
         return page
 
+    def shaded_desk(softness):
+        return then(lambda p, rng: finish(shadow(bare_desk(p), rng, softness), rng), height=(60, 80), count=(2, 5))
+
     def desk(page, rng):
         frame = finish(bare_desk(page), rng)
         cv2.putText(frame, "4", (5, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, (20, 40, 60), 5)  # print on a desk object
@@ -410,10 +413,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "pen on the sheet": then(pen, height=(50, 80), count=(2, 5)),
         # A shadow from one side across a sheet with a bare desk beside it: in grey (`--luminance`),
         # a sharp one looks like the desk.
-        "desk, hard shadow": then(lambda p, rng: finish(shadow(bare_desk(p), rng, 3), rng), height=(60, 80),
-                                  count=(2, 5)),
-        "desk, soft shadow": then(lambda p, rng: finish(shadow(bare_desk(p), rng, 15), rng), height=(60, 80),
-                                  count=(2, 5)),
+        "desk, hard shadow": shaded_desk(3),
+        "desk, soft shadow": shaded_desk(15),
     }
 
 

@@ -151,10 +151,18 @@ def finish(page: np.ndarray, rng: np.random.Generator, noise: float = 3.0) -> np
     return np.clip(page + rng.normal(0, noise, page.shape), 0, 255).astype(np.uint8)
 
 
-def shadow(page: np.ndarray, rng: np.random.Generator, softness: float) -> np.ndarray:
-    top, bottom = int(rng.integers(200, 420)), int(rng.integers(150, 380))
+def shadow(page: np.ndarray, rng: np.random.Generator, softness: float, band: bool = False) -> np.ndarray:
+    """A shadow 55 % deep over a 640x480 `page`, its edge blurred by `softness` px: from the left
+    edge to a leaning line, or a `band` 80-200 px wide from top to bottom (an arm's, a window
+    bar's; a pen's shadow, as narrow as a marker's stroke, is another matter)."""
+    if band:
+        left, width, lean = (int(rng.integers(*span)) for span in ((100, 400), (80, 200), (-60, 61)))
+        corners = [[left, 0], [left + width, 0], [left + width + lean, 480], [left + lean, 480]]
+    else:
+        top, bottom = int(rng.integers(200, 420)), int(rng.integers(150, 380))
+        corners = [[0, 0], [top, 0], [bottom, 480], [0, 480]]
     mask = np.zeros(page.shape[:2], np.float32)
-    cv2.fillPoly(mask, [np.array([[0, 0], [top, 0], [bottom, 480], [0, 480]])], 1.0)
+    cv2.fillPoly(mask, [np.array(corners)], 1.0)
     return page * (1 - 0.55 * cv2.GaussianBlur(mask, (0, 0), softness))[..., None]
 
 
@@ -195,12 +203,15 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         cv2.ellipse(page, (600, 470), (160, 90), -30, 0, 360, (120, 140, 170), -1)
         return finish(cv2.GaussianBlur(page, (0, 0), 0.8), rng)
 
-    def bare_desk(page):
+    def bare_desk(page, around=False):  # on both sides, or all round
         page[:, :50] = page[:, 590:] = (60, 110, 165)
+        if around:
+            page[:60] = page[420:] = (60, 110, 165)
         return page
 
-    def shaded_desk(softness):
-        return then(lambda p, rng: finish(shadow(bare_desk(p), rng, softness), rng), height=(60, 80), count=(2, 5))
+    def shaded_desk(softness, band=False):
+        return then(lambda p, rng: finish(shadow(bare_desk(p, band), rng, softness, band), rng),
+                    height=(60, 80), count=(2, 5))
 
     def desk(page, rng):
         frame = finish(bare_desk(page), rng)
@@ -411,10 +422,11 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "digits across": plain(size=(1280, 960), count=(12, 16), spacing=1.5, height=(40, 53)),
         "held up, cluttered": cluttered,
         "pen on the sheet": then(pen, height=(50, 80), count=(2, 5)),
-        # A shadow from one side across a sheet with a bare desk beside it: in grey (`--luminance`),
-        # a sharp one looks like the desk.
+        # A shadow across a sheet with a bare desk beside it, from one side or a band across the
+        # middle: in grey (`--luminance`) a sharp one is told only by the shadow on the desk.
         "desk, hard shadow": shaded_desk(3),
         "desk, soft shadow": shaded_desk(15),
+        "desk, band of shadow": shaded_desk(3, band=True),
     }
 
 

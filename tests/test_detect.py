@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from digitcam.edge import boxes, detect, marks, reading, textlines
-from digitcam.edge.page import colourless, light_ink, paper_mask
+from digitcam.edge.page import light_ink, paper_mask
+from digitcam.edge.shadow import colourless
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
 from digitcam.edge.tracking import iou
@@ -914,7 +915,7 @@ def test_a_sheet_on_a_desk_in_a_dim_room_is_still_told_from_the_desk(small_mnist
     pages = [(np.clip(frame * 0.3 + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8), truth)
              for frame, truth in stress_pages(small_mnist, "wooden desk", seed=4, count=6)]
     default = exact(pages, recognizer)
-    monkeypatch.setattr("digitcam.edge.page.LIT_SHEET", 1)  # the lit sheet's figures, however dim
+    monkeypatch.setattr("digitcam.edge.sheet.LIT_SHEET", 1)  # the lit sheet's figures, however dim
     assert default >= 5 and exact(pages, recognizer) <= default - 4
 
 
@@ -950,9 +951,12 @@ def test_a_sheet_on_a_desk_is_told_from_the_desk_in_grey(small_mnist, recognizer
 
 
 @pytest.mark.parametrize("colour", [True, False])
-def test_digits_in_a_soft_shadow_across_a_sheet_on_a_desk_are_read(small_mnist, recognizer, colour):
-    """A hand's half-shadow under a room's lamps falls across the sheet, the desk on both sides:
-    in grey the shadow's soft edge, in colour the paper's tint, says the dark part is paper."""
+@pytest.mark.parametrize("softness", [15, 3])
+def test_digits_in_a_shadow_across_a_sheet_on_a_desk_are_read(small_mnist, recognizer, colour, softness):
+    """A shadow falls across the sheet, the desk on both sides. In colour the paper's tint says
+    the dark part is paper; in grey a half-shadow's soft edge under a room's lamps (softness 15)
+    does, and in sunlight (softness 3), the desk in the shadow, as much darker than the desk in
+    the light as the shaded paper is than the lit paper."""
     from scripts.stress_detection import finish, shadow, write
 
     rng = np.random.default_rng(6)
@@ -960,9 +964,31 @@ def test_digits_in_a_soft_shadow_across_a_sheet_on_a_desk_are_read(small_mnist, 
     for _ in range(4):
         page, _, truth = write(rng, small_mnist.x_test, small_mnist.y_test, height=(60, 80), count=(3, 5))
         page[:, :50] = page[:, 590:] = (60, 110, 165)
-        frame = finish(shadow(page, rng, 15), rng)
+        frame = finish(shadow(page, rng, softness), rng)
         right += read(frame if colour else grey(frame), recognizer)[1] == truth
     assert right == 4
+
+
+@pytest.mark.parametrize("colour", [True, False])
+def test_a_band_of_shadow_across_a_sheet_on_a_desk(small_mnist, recognizer, colour):
+    """The shadow of an arm across the middle of a sheet, the desk all round: the paper on both
+    sides of it and in it is one sheet, and neither the desk nor the shadow's ends on it are read.
+    Before, only the larger lit part was searched or, when the darker parts matched the paper's
+    tint, the whole frame, where the shadow's ends on the desk read as 1s."""
+    pages = stress_pages(small_mnist, "desk, band of shadow", seed=7, count=4)
+    assert exact([(frame if colour else grey(frame), truth) for frame, truth in pages], recognizer) == 4
+
+
+def test_a_dark_thing_on_the_desk_is_not_taken_for_the_desk_in_a_shadow(small_mnist, recognizer):
+    """In grey, a dark book on the desk beside the sheet is to the desk as the desk is to the
+    paper, as a desk's shadow would be; but it lies inside the desk's outline, so the desk is not
+    paper in a shadow, and the 4 printed on it is not read."""
+    frame, number = _sheet_with_shadow_or_desk(small_mnist, (60, 110, 165))
+    frame[:, 600:] = np.tile(frame[:, 180:200], (1, 2, 1))  # the desk on both sides
+    desk = float(np.median(to_gray(frame[:, :180])))
+    frame[300:440, :70] = desk * desk / 226  # the book, as much darker than the desk as the desk than paper
+    cv2.putText(frame, "4", (90, 120), cv2.FONT_HERSHEY_SIMPLEX, 2, (20, 40, 60), 5)
+    assert read(grey(frame), recognizer)[1] == number[1:]
 
 
 @pytest.mark.parametrize("colour", [True, False])

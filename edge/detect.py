@@ -302,9 +302,9 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
     """Digit boxes for dark ink on a light ground in a work-scale grey image, the rows where
     stacked halves were joined, the boxes that may be plus signs, the ink mask and the
     flattened image."""
-    light = paper_light(work)
-    flat = flatten(work, light)
     paper = paper_mask(work, color)
+    light = paper_light(work, paper)
+    flat = flatten(work, light)
     mask = ink_mask(work, config, color, flat, paper)
     # Only a sheet with something else around it (a desk, a room) has clutter at its edges.
     clutter = config.clutter and not paper.all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from digitcam.edge.bands import find_bands, shade_bands
 from digitcam.edge.shadow import same_paper_in_shadow, sheet_in_shadow
 from digitcam.edge.sheet import find_sheet, paper_only
 
@@ -93,12 +94,14 @@ def flatten(gray: np.ndarray, light: np.ndarray | None = None) -> np.ndarray:
     return np.clip(flat, 0, 255).astype(np.uint8)
 
 
-def paper_light(gray: np.ndarray) -> np.ndarray:
-    """The brightness the paper has at each pixel, in light and shadow, with the ink wiped out."""
-    return _light(cv2.GaussianBlur(gray, (5, 5), 0))
+def paper_light(gray: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
+    """The brightness the paper has at each pixel, in light and shadow, with the ink wiped out.
+    Narrow bands of shadow are looked for on `paper` (`paper_mask(gray)`), if given: elsewhere
+    the columns of a building or the trunks of trees are as long, straight and dark."""
+    return _light(cv2.GaussianBlur(gray, (5, 5), 0), paper)
 
 
-def _light(smooth: np.ndarray) -> np.ndarray:
+def _light(smooth: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
     """A grey closing wider than any stroke wipes out the ink but keeps the light, shadow edges
     included (a closing leaves steps and ramps as they are)."""
     # Found at half size (4x cheaper) and brought back; a closing is never darker than what it
@@ -107,7 +110,10 @@ def _light(smooth: np.ndarray) -> np.ndarray:
     half = cv2.resize(smooth, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
     light = _closing(half, FLAT_KERNEL)
     _relight_bold_ink(light, _closing(half, BOLD_KERNEL))
+    on = None if paper is None else cv2.resize(paper, (half.shape[1], half.shape[0]), interpolation=cv2.INTER_NEAREST)
+    bands = find_bands(light, half, 2, on)
     light = np.maximum(cv2.resize(light, (w, h), interpolation=cv2.INTER_LINEAR), smooth)
+    shade_bands(light, smooth, bands, 1)  # at full scale, where a sharp edge lies
     _relight_enclosed_ink(light)
     return light
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from digitcam.edge.bands import lift_bands
+
 SHEET_CONTRAST = 50  # grey levels between a sheet and the desk around it
 SHEET_EDGE = 6.0  # grey levels per pixel (quarter scale, blurred) across a sheet's edge; light falls off slower
 # A sheet at least this bright is held to the two figures above; a dimmer one (a dim room, an
@@ -31,7 +33,8 @@ def find_sheet(gray: np.ndarray) -> Sheet | None:
     """The largest bright region, if it stands out from its surroundings by a sharp edge."""
     h, w = gray.shape
     small = cv2.resize(gray, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (5, 5), 0)
+    # A pen's or a stand's shadow across the sheet would cut it in two.
+    small = lift_bands(cv2.GaussianBlur(small, (5, 5), 0), 4)
     _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:

@@ -12,7 +12,7 @@ photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels
 ruled), a page scan, a long number, a card number, a row of digits across a page, a page on a
 desk in a dim room, a sheet held up before a cluttered scene (a portrait, a temple, a flower),
 a pen lying on the sheet, a hard or a soft shadow across a sheet on a desk, a band of shadow
-across one. `--luminance` hands detection the camera frames and page photos in grey, as the Pi
+across one, the shadow of a pen across a page, on a desk or filling the frame. `--luminance` hands detection the camera frames and page photos in grey, as the Pi
 camera gives them.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
@@ -152,12 +152,13 @@ def finish(page: np.ndarray, rng: np.random.Generator, noise: float = 3.0) -> np
     return np.clip(page + rng.normal(0, noise, page.shape), 0, 255).astype(np.uint8)
 
 
-def shadow(page: np.ndarray, rng: np.random.Generator, softness: float, band: bool = False) -> np.ndarray:
+def shadow(page: np.ndarray, rng: np.random.Generator, softness: float,
+           band: tuple[int, int] | None = None) -> np.ndarray:
     """A shadow 55 % deep over a 640x480 `page`, its edge blurred by `softness` px: from the left
-    edge to a leaning line, or a `band` 80-200 px wide from top to bottom (an arm's, a window
-    bar's; a pen's shadow, as narrow as a marker's stroke, is another matter)."""
+    edge to a leaning line, or a band from top to bottom, its width drawn from the range `band`
+    (an arm's, a window bar's, a pen's)."""
     if band:
-        left, width, lean = (int(rng.integers(*span)) for span in ((100, 400), (80, 200), (-60, 61)))
+        left, width, lean = (int(rng.integers(*span)) for span in ((100, 400), band, (-60, 61)))
         corners = [[left, 0], [left + width, 0], [left + width + lean, 480], [left + lean, 480]]
     else:
         top, bottom = int(rng.integers(200, 420)), int(rng.integers(150, 380))
@@ -210,8 +211,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
             page[:60] = page[420:] = (60, 110, 165)
         return page
 
-    def shaded_desk(softness, band=False):
-        return then(lambda p, rng: finish(shadow(bare_desk(p, band), rng, softness, band), rng),
+    def shaded_desk(softness, band=None):
+        return then(lambda p, rng: finish(shadow(bare_desk(p, band is not None), rng, softness, band), rng),
                     height=(60, 80), count=(2, 5))
 
     def desk(page, rng):
@@ -427,7 +428,11 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         # middle: in grey (`--luminance`) a sharp one is told only by the shadow on the desk.
         "desk, hard shadow": shaded_desk(3),
         "desk, soft shadow": shaded_desk(15),
-        "desk, band of shadow": shaded_desk(3, band=True),
+        "desk, band of shadow": shaded_desk(3, band=(80, 200)),
+        # The shadow of a pen held over the page, or of a lamp's arm: as narrow as a marker's stroke.
+        "shadow of a pen": then(lambda p, rng: finish(shadow(p, rng, 2, band=(12, 46)), rng),
+                                height=(60, 80), count=(2, 5)),
+        "desk, shadow of a pen": shaded_desk(2, band=(12, 46)),
     }
 
 

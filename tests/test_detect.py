@@ -404,6 +404,36 @@ def test_a_dark_band_wider_than_a_pen_is_ink_inside_the_page_and_shadow_at_its_e
         assert abs(band.mean() - PAPER_LEVEL) < 10
 
 
+@pytest.mark.parametrize("angle", [0, 8, 35, 90])
+def test_the_shadow_of_a_pen_is_divided_out_and_the_ink_in_it_kept(angle):
+    """A band of shadow 20 px wide (narrower than the light estimate's closing) running across
+    the page and out of it is shade, not a stroke; a stroke as long inside the page, and the
+    ink in the shadow, stay dark."""
+    from digitcam.edge.page import PAPER_LEVEL, flatten
+
+    gray = np.full((480, 640), 230.0, np.float32)
+    shade = np.zeros_like(gray)
+    turn = np.deg2rad(angle)
+    dx, dy = np.sin(turn), np.cos(turn)
+    cv2.line(shade, (int(320 - 600 * dx), int(240 - 600 * dy)), (int(320 + 600 * dx), int(240 + 600 * dy)), 1.0, 20)
+    gray *= 1 - 0.45 * cv2.GaussianBlur(shade, (0, 0), 2)
+    cv2.line(gray, (300, 230), (340, 250), 40.0, 6)  # a stroke crossing the shadow
+    cv2.line(gray, (100, 100), (100, 400), 40.0, 8)  # a long stroke with paper round it
+    flat = flatten(np.clip(gray, 0, 255).astype(np.uint8))
+    along = (np.arange(-150, 150, 10) * np.array([[dx], [dy]]) + np.array([[320], [240]])).astype(int)
+    inside = [(x, y) for x, y in along.T if 0 <= x < 640 and 0 <= y < 480 and abs(x - 320) + abs(y - 240) > 40
+              and abs(x - 100) > 20]
+    assert all(abs(int(flat[y, x]) - PAPER_LEVEL) < 20 for x, y in inside), [int(flat[y, x]) for x, y in inside]
+    assert flat[240, 320] < 0.5 * PAPER_LEVEL and flat[250, 100] < 0.5 * PAPER_LEVEL
+
+
+@pytest.mark.parametrize("condition", ["shadow of a pen", "desk, shadow of a pen"])
+def test_the_shadow_of_a_pen_across_the_writing(small_mnist, recognizer, condition):
+    """It crossed a digit and was read with it as one blob, too tall to be a digit: the digit was
+    lost. On a desk it also cut the sheet in two, and only the larger part was searched."""
+    assert exact(stress_pages(small_mnist, condition, seed=7, count=5), recognizer) == 5
+
+
 def test_digits_written_flat_are_read_when_the_model_is_sure(small_mnist, recognizer):
     """A 2 or 5 written flat (1.6-2.2 times as wide as tall) is wider than digits usually are:
     it is read whole, but only when the model is sure."""
@@ -526,10 +556,15 @@ def test_a_whole_page_photo_at_12_megapixels_is_read(small_mnist, recognizer, mo
 
 def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, monkeypatch):
     """Up close at a 12-megapixel photo of ruled paper, rules are several pixels thick and cross
-    only the part looked at; they must still go, or the digits standing on them go with them."""
+    only the part looked at; they must still go, or the digits standing on them go with them.
+    Taken out of the ink as lines, or divided out of the light as narrow bands of shade."""
+    from digitcam.edge import page
+
     pages = stress_pages(small_mnist, "12 MP photo, ruled", seed=2, count=3)
     assert exact(pages, recognizer) >= 2
     monkeypatch.setattr(detect, "_lines", lambda mask, zoom=1.0: np.zeros_like(mask))
+    assert exact(pages, recognizer) >= 2
+    monkeypatch.setattr(page, "shade_bands", lambda *args: None)
     assert exact(pages, recognizer) == 0
 
 

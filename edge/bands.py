@@ -1,0 +1,128 @@
+"""Narrow bands of shadow across a page: a pen's held over it, a lamp's arm, a camera stand's.
+
+A shadow narrower than the closing that estimates the paper's light is wiped out by it like
+ink, and read as a long stroke that takes the digits it crosses with it; on a sheet lying on a
+desk it also cuts the sheet in two. It runs straight for SHADE_LENGTH px (work scale) at least
+and out of the picture, since what casts it stands outside; it is at least SHADE_THICKNESS px
+thick (thinner lines are rules, left to `detect._lines`); and shade and ink are darker than
+SHADE_DARK of the light around them. A desk or a shadow along the frame's edge is no band: it
+touches the frame along its length, while a band crossing the page touches it at its ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+SHADE_LENGTH = 240  # px at work scale: half a 480-line frame
+SHADE_THICKNESS = 8  # px at work scale
+SHADE_DARK = 0.9
+SHADE_POINTS = 400  # pixels enough to fit a band's direction
+SHADE_CONTACT = 0.25  # of its length: the most of a band that may lie along the frame's edge
+SHADE_MIN_LIGHT, SHADE_EVEN = 0.3, 0.05  # see _even_shade
+SHADE_EDGE = 5  # px past a band (at the scale looked at) that its light reaches: its soft edges
+LIFT_CLOSING = 61  # px at work scale: wider than a stroke, as the light estimate's closing
+
+
+@dataclass
+class Band:
+    """A narrow band of shadow, at the scale it was found at."""
+
+    scale: int  # found in an image at 1/scale of work scale
+    box: tuple[int, int, int, int]  # x, y, width, height there
+    direction: tuple[float, float]  # a unit vector along it
+    region: np.ndarray  # inside `box`: the band grown past its soft edges
+
+
+def find_bands(light: np.ndarray, image: np.ndarray, scale: int, paper: np.ndarray | None = None) -> list[Band]:
+    """The narrow bands of shadow in `image` (1/`scale` of work scale), `light` being the
+    paper's light estimated by a closing wider than they are. Only bands lying mostly on
+    `paper` (non-zero there), if given, count."""
+    darker = (image < SHADE_DARK * light.astype(np.float32)).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(darker, connectivity=8)
+    h, w = image.shape
+    length = SHADE_LENGTH // scale
+    thick = np.ones((max(1, SHADE_THICKNESS // scale),) * 2, np.uint8)
+    bands = []
+    for i in range(1, count):
+        x, y, bw, bh, _ = stats[i]
+        if max(bw, bh) < length or not (x == 0 or y == 0 or x + bw == w or y + bh == h):
+            continue
+        window = np.s_[y:y + bh, x:x + bw]
+        # Rules, grid lines and pen strokes are thinner, and go.
+        part = cv2.morphologyEx((labels[window] == i).astype(np.uint8), cv2.MORPH_OPEN, thick)
+        ys, xs = np.nonzero(part)
+        if len(xs) < length * thick.shape[0]:
+            continue
+        # Fitted robustly, the band's direction: digits it crosses are a few outliers beside it.
+        # A few hundred of its pixels tell it as well as all, and far faster.
+        every = max(1, len(xs) // SHADE_POINTS)
+        points = np.column_stack((xs[::every], ys[::every])).astype(np.float32)
+        dx, dy = (float(v) for v in cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01)[:2, 0])
+        along = _line_kernel(dx, dy, length // 2)
+        band = cv2.morphologyEx(part, cv2.MORPH_OPEN, along)
+        ys, xs = np.nonzero(band)
+        if len(xs) == 0 or np.ptp(xs * dx + ys * dy) < length or \
+                (paper is not None and np.count_nonzero(paper[window][band > 0]) < len(xs) / 2):
+            continue
+        along_edge = (xs + x == 0) | (ys + y == 0) | (xs + x == w - 1) | (ys + y == h - 1)
+        if np.count_nonzero(along_edge) > SHADE_CONTACT * np.ptp(xs * dx + ys * dy):
+            continue  # a desk or a shadow along the frame's edge, its other side out of the picture
+        if _even_shade(cv2.morphologyEx(image[window], cv2.MORPH_CLOSE, along), light[window], band):
+            # Grown well past its soft edges: off the band, the closing along it is the paper itself.
+            region = cv2.dilate(band, np.ones((3, 3), np.uint8), iterations=SHADE_EDGE) > 0
+            bands.append(Band(scale, (int(x), int(y), int(bw), int(bh)), (dx, dy), region))
+    return bands
+
+
+def shade_bands(light: np.ndarray, image: np.ndarray, bands: list[Band], scale: int) -> None:
+    """Gives each band its own light in `light`, for `image` at 1/`scale` of work scale (as
+    fine as the bands were found at, or finer): a closing along it, which wipes out of it the
+    ink strokes crossing it, far shorter than the band, and follows its edges however sharp (a
+    pen lying across the page and out of it)."""
+    for band in bands:
+        zoom = band.scale // scale
+        x, y, w, h = (v * zoom for v in band.box)
+        window = np.s_[y:y + h, x:x + w]
+        region = cv2.resize(band.region.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        shade = cv2.morphologyEx(image[window], cv2.MORPH_CLOSE, _line_kernel(*band.direction, SHADE_LENGTH // 2 // scale))
+        light[window][region] = np.minimum(light[window][region], shade[region])
+
+
+def _even_shade(shade: np.ndarray, light: np.ndarray, band: np.ndarray) -> bool:
+    """Whether `band` is shade: its middle (its soft edges left out) at least SHADE_MIN_LIGHT of
+    the light around it, and as dark all along within SHADE_EVEN (the lighter of its darkest
+    tenth and quarter). The dark beams and columns of a building are darker, or uneven."""
+    core = cv2.erode(band, np.ones((3, 3), np.uint8)) > 0
+    if not core.any():
+        return False
+    share = shade[core].astype(np.float32) / np.maximum(light[core], 1).astype(np.float32)
+    tenth, quarter = np.percentile(share, (10, 25))
+    return bool(tenth >= SHADE_MIN_LIGHT and quarter - tenth <= SHADE_EVEN)
+
+
+def lift_bands(image: np.ndarray, scale: int) -> np.ndarray:
+    """`image` (1/`scale` of work scale) with its narrow bands of shadow lifted to the light
+    around them, so that a sheet they cross is still one bright region."""
+    kernel = (LIFT_CLOSING // scale) | 1
+    light = cv2.morphologyEx(image, cv2.MORPH_CLOSE, np.ones((kernel, kernel), np.uint8))
+    shaded = light.copy()
+    shade_bands(shaded, image, find_bands(light, image, scale), scale)
+    lifted = shaded < light
+    if not lifted.any():
+        return image
+    out = image.astype(np.float32)
+    out[lifted] *= light[lifted].astype(np.float32) / np.maximum(shaded[lifted], 1)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _line_kernel(dx: float, dy: float, length: int) -> np.ndarray:
+    """A structuring element: a line `length` px long in the direction (`dx`, `dy`)."""
+    side = length | 1
+    kernel = np.zeros((side, side), np.uint8)
+    half = (side - 1) / 2
+    ends = [(round(half + sign * dx * half), round(half + sign * dy * half)) for sign in (-1, 1)]
+    cv2.line(kernel, ends[0], ends[1], 1)
+    return kernel

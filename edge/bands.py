@@ -16,14 +16,16 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-SHADE_LENGTH = 240  # px at work scale: half a 480-line frame
+# Sizes at work scale, as page.py's (which imports this module): half its WORK_HEIGHT, and its
+# FLAT_KERNEL, a closing wider than any pen stroke.
+SHADE_LENGTH = 240
+LIFT_CLOSING = 61
 SHADE_THICKNESS = 8  # px at work scale
 SHADE_DARK = 0.9
-SHADE_POINTS = 400  # pixels enough to fit a band's direction
+SHADE_POINTS = 400  # pixels enough to fit a band's direction, and far faster than all
 SHADE_CONTACT = 0.25  # of its length: the most of a band that may lie along the frame's edge
 SHADE_MIN_LIGHT, SHADE_EVEN = 0.3, 0.05  # see _even_shade
 SHADE_EDGE = 5  # px past a band (at the scale looked at) that its light reaches: its soft edges
-LIFT_CLOSING = 61  # px at work scale: wider than a stroke, as the light estimate's closing
 
 
 @dataclass
@@ -56,11 +58,11 @@ def find_bands(light: np.ndarray, image: np.ndarray, scale: int, paper: np.ndarr
         ys, xs = np.nonzero(part)
         if len(xs) < length * thick.shape[0]:
             continue
-        # Fitted robustly, the band's direction: digits it crosses are a few outliers beside it.
-        # A few hundred of its pixels tell it as well as all, and far faster.
         every = max(1, len(xs) // SHADE_POINTS)
         points = np.column_stack((xs[::every], ys[::every])).astype(np.float32)
-        dx, dy = (float(v) for v in cv2.fitLine(points, cv2.DIST_HUBER, 0, 0.01, 0.01)[:2, 0])
+        if min(cv2.minAreaRect(points)[1]) > length:
+            continue  # no band, even with digits beside it: a desk, a wide shadow
+        dx, dy = _direction(points)
         along = _line_kernel(dx, dy, length // 2)
         band = cv2.morphologyEx(part, cv2.MORPH_OPEN, along)
         ys, xs = np.nonzero(band)
@@ -89,6 +91,17 @@ def shade_bands(light: np.ndarray, image: np.ndarray, bands: list[Band], scale: 
         region = cv2.resize(band.region.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
         shade = cv2.morphologyEx(image[window], cv2.MORPH_CLOSE, _line_kernel(*band.direction, SHADE_LENGTH // 2 // scale))
         light[window][region] = np.minimum(light[window][region], shade[region])
+
+
+def _direction(points: np.ndarray) -> tuple[float, float]:
+    """The direction of a band's pixels, fitted robustly but cheaply: a least-squares line, then
+    again without the points far off it (the digits it crosses)."""
+    dx, dy, x0, y0 = cv2.fitLine(points, cv2.DIST_L2, 0, 0.01, 0.01)[:, 0]
+    off = np.abs((points[:, 0] - x0) * dy - (points[:, 1] - y0) * dx)
+    near = points[off <= 2 * np.median(off) + 1]
+    if len(near) >= 2:
+        dx, dy = cv2.fitLine(near, cv2.DIST_L2, 0, 0.01, 0.01)[:2, 0]
+    return float(dx), float(dy)
 
 
 def _even_shade(shade: np.ndarray, light: np.ndarray, band: np.ndarray) -> bool:

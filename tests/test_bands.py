@@ -52,3 +52,10 @@ def test_the_desk_beside_a_sheet_photographed_at_an_angle_is_no_band(small_mnist
         frame, _ = make(rng)
         small = cv2.GaussianBlur(cv2.resize(to_gray(frame), (160, 120), interpolation=cv2.INTER_AREA), (5, 5), 0)
         assert np.array_equal(lift_bands(small, 4), small)
+
+
+def test_sizes_are_the_pages():
+    """Bands are measured in page.py's work-scale pixels, and lifted by its light's closing."""
+    from digitcam.edge import bands, page
+
+    assert bands.SHADE_LENGTH == page.WORK_HEIGHT // 2 and bands.LIFT_CLOSING == page.FLAT_KERNEL

@@ -48,10 +48,10 @@ def find_bands(light: np.ndarray, image: np.ndarray, scale: int, paper: np.ndarr
     length = SHADE_LENGTH // scale
     thick = np.ones((max(1, SHADE_THICKNESS // scale),) * 2, np.uint8)
     bands = []
-    for i in range(1, count):
+    x, y, bw, bh = (stats[:, k] for k in range(4))
+    long = (np.maximum(bw, bh) >= length) & ((x == 0) | (y == 0) | (x + bw == w) | (y + bh == h))
+    for i in np.nonzero(long[1:])[0] + 1:
         x, y, bw, bh, _ = stats[i]
-        if max(bw, bh) < length or not (x == 0 or y == 0 or x + bw == w or y + bh == h):
-            continue
         window = np.s_[y:y + bh, x:x + bw]
         # Rules, grid lines and pen strokes are thinner, and go.
         part = cv2.morphologyEx((labels[window] == i).astype(np.uint8), cv2.MORPH_OPEN, thick)

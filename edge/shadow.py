@@ -133,12 +133,12 @@ def sheet_in_shadow(small: np.ndarray, color: np.ndarray | None, paper: np.ndarr
                     SHADOW_MIN_LIGHT <= r.level / lit.level < 1 / SHADOW_RATIO and area >= SHADED_PART * small.size]
     for shaded in shaded_parts:
         share = shaded.level / lit.level
-        if not _same_tint(shaded, lit):
-            continue
-        for desk in (r for r in regions if r.at_edge and r is not shaded and r.touches(shaded.mask) and
-                     r.level >= DARKEST_DESK):
+        for desk in (r for r in regions if r.at_edge and r is not shaded and r.level >= DARKEST_DESK and
+                     r.touches(shaded.mask)):
             for lit_desk in (r for r in beside if r.at_edge and r not in (shaded, desk)):
-                if not (_as_bright(desk.level / share, lit_desk.level) and _same_tint(desk, lit_desk)):
+                # Tints last: brightness rules most frames out, and far more cheaply.
+                if not (_as_bright(desk.level / share, lit_desk.level) and _same_tint(shaded, lit) and
+                        _same_tint(desk, lit_desk)):
                     continue
                 parts = lit_paper | shaded.mask
                 for again in (r for r in regions if r.touches(shaded.mask) and r.looks_like(lit)):

@@ -1,7 +1,9 @@
-"""The page under the camera: where the sheet is, its light divided out, which way round the ink is.
+"""The page under the camera: where to look for ink, its light divided out, which way round the ink is.
 
-Detection (`detect.py`) looks for ink only where this module says there is paper, in an
-image whose light it has evened out, with dark ink on a light ground.
+Detection (`detect.py`) looks for ink only where this module says there is paper (the sheet
+`sheet.py` finds, with what `shadow.py` says is more of it in a shadow), in an image whose light
+it has evened out (narrow bands of shadow from `bands.py` included), with dark ink on a light
+ground.
 """
 
 from __future__ import annotations

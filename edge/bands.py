@@ -48,8 +48,8 @@ def find_bands(light: np.ndarray, image: np.ndarray, scale: int, paper: np.ndarr
     length = SHADE_LENGTH // scale
     thick = np.ones((max(1, SHADE_THICKNESS // scale),) * 2, np.uint8)
     bands = []
-    x, y, bw, bh = (stats[:, k] for k in range(4))
-    long = (np.maximum(bw, bh) >= length) & ((x == 0) | (y == 0) | (x + bw == w) | (y + bh == h))
+    left, top, wide, tall = (stats[:, k] for k in range(4))
+    long = (np.maximum(wide, tall) >= length) & ((left == 0) | (top == 0) | (left + wide == w) | (top + tall == h))
     for i in np.nonzero(long[1:])[0] + 1:
         x, y, bw, bh, _ = stats[i]
         window = np.s_[y:y + bh, x:x + bw]

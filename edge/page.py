@@ -40,7 +40,7 @@ def paper_mask(gray: np.ndarray, color: np.ndarray | None = None) -> np.ndarray:
     if color is not None:
         color = cv2.resize(color, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA)
     paper = paper_only(sheet)
-    in_shadow = sheet_in_shadow(small, color, paper)
+    in_shadow = sheet_in_shadow(sheet, color, paper)
     if in_shadow is not None:
         paper = in_shadow
     elif same_paper_in_shadow(color, small, sheet.mask, paper):

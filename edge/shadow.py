@@ -12,7 +12,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from digitcam.edge.sheet import SHEET_FLOOD, SHEET_LINES, gradient, inner_points
+from digitcam.edge.sheet import Sheet, gradient, inner_points
 
 SHADOW_MIN_LIGHT = 0.3  # a shadow leaves paper at least this bright; a dark desk is darker
 SHADOW_MAX_TINT = 0.03  # chromaticity difference between lit and shadowed paper (one light, one paper)
@@ -113,16 +113,17 @@ class _Region:
         return _as_bright(self.level, other.level) and _same_tint(self, other)
 
 
-def sheet_in_shadow(small: np.ndarray, color: np.ndarray | None, paper: np.ndarray) -> np.ndarray | None:
+def sheet_in_shadow(sheet: Sheet, color: np.ndarray | None, paper: np.ndarray) -> np.ndarray | None:
     """The sheet whose lit part is `paper` (quarter scale, 255 inside), with its parts in a
     shadow that falls on the desk too, and the paper beyond a band of shadow; None when no such
     shadow shows. `color` is the frame at the same scale, or None."""
+    small = sheet.small
     lit_paper = paper > 0
     if not lit_paper.any():
         return None
     color = None if color is None or colourless(color) else color
     lit = _Region(lit_paper.astype(np.int32), 1, float(np.median(small[lit_paper])), False, color)
-    regions, areas = _flat_regions(small, color, paper)
+    regions, areas = _flat_regions(sheet, color, paper)
     # Most frames have no region dark enough and large enough to be the paper in a shadow.
     if not any(SHADOW_MIN_LIGHT <= r.level / lit.level < 1 / SHADOW_RATIO and area >= SHADED_PART * small.size
                for r, area in zip(regions, areas)):
@@ -149,12 +150,12 @@ def sheet_in_shadow(small: np.ndarray, color: np.ndarray | None, paper: np.ndarr
     return None
 
 
-def _flat_regions(small: np.ndarray, color: np.ndarray | None,
+def _flat_regions(sheet: Sheet, color: np.ndarray | None,
                   paper: np.ndarray) -> tuple[list[_Region], list[int]]:
     """The flat areas outside the lit paper, at least FLAT_REGION of the frame each, and their
     sizes in pixels."""
-    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((SHEET_LINES, SHEET_LINES), np.uint8))
-    flat = (gradient(closed) <= SHEET_FLOOD) & (paper == 0)
+    small, closed = sheet.small, sheet.paper_light
+    flat = ~sheet.steep & (paper == 0)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(flat.astype(np.uint8), connectivity=4)
     # Flat, so their mean is their median, and one pass finds them all.
     levels = np.bincount(labels.ravel(), weights=closed.ravel(), minlength=count) / np.maximum(stats[:, 4], 1)

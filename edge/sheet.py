@@ -7,6 +7,7 @@ Found in the frame at quarter scale, blurred: sizes in pixels here are at that s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -27,6 +28,16 @@ class Sheet:
     small: np.ndarray  # the quarter-scale image
     mask: np.ndarray  # the sheet's convex hull, filled
     solidity: float  # the share of the hull that is bright: paper with writing on it is mostly bright
+
+    @cached_property
+    def paper_light(self) -> np.ndarray:
+        """`small` closed over thin dark lines (rules, a grid, pen strokes): they are on the paper."""
+        return cv2.morphologyEx(self.small, cv2.MORPH_CLOSE, np.ones((SHEET_LINES, SHEET_LINES), np.uint8))
+
+    @cached_property
+    def steep(self) -> np.ndarray:
+        """Where `paper_light` changes faster than paper's light does: an edge."""
+        return gradient(self.paper_light) > SHEET_FLOOD
 
 
 def find_sheet(gray: np.ndarray) -> Sheet | None:
@@ -73,12 +84,11 @@ def paper_only(sheet: Sheet) -> np.ndarray:
     # The frame's border bounds the depth too: the sky or a wall running out of the picture is no deeper.
     depth = cv2.distanceTransform(np.pad(bright & sheet.mask, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
     y, x = np.unravel_index(int(depth.argmax()), depth.shape)
-    # Closed over thin dark lines first (rules, a grid, pen strokes): they are on the paper.
-    paper_light = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((SHEET_LINES, SHEET_LINES), np.uint8))
-    # An edge stops the fill where it is steep, not only where it steps: along a blurred edge
-    # lying a little askew, the light changes slowly enough to creep across it pixel by pixel.
-    filled = np.pad((gradient(paper_light) > SHEET_FLOOD).astype(np.uint8), 1, constant_values=1)
-    cv2.floodFill(paper_light, filled, (int(x), int(y)), 0, SHEET_FLOOD, SHEET_FLOOD,
+    # Filled over the paper closed over thin dark lines. An edge stops the fill where it is steep,
+    # not only where it steps: along a blurred edge lying a little askew, the light changes slowly
+    # enough to creep across it pixel by pixel.
+    filled = np.pad(sheet.steep.astype(np.uint8), 1, constant_values=1)
+    cv2.floodFill(sheet.paper_light, filled, (int(x), int(y)), 0, SHEET_FLOOD, SHEET_FLOOD,
                   4 | cv2.FLOODFILL_MASK_ONLY | (255 << 8))
     paper = np.where(filled[1:-1, 1:-1] == 255, 255, 0).astype(np.uint8)
     if np.count_nonzero(paper) < SHEET_CORE * small.size:

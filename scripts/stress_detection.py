@@ -12,8 +12,8 @@ photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels
 ruled), a page scan, a long number, a card number, a row of digits across a page, a page on a
 desk in a dim room, a sheet held up before a cluttered scene (a portrait, a temple, a flower),
 a pen lying on the sheet, a hard or a soft shadow across a sheet on a desk, a band of shadow
-across one, the shadow of a pen across a page, on a desk or filling the frame. `--luminance` hands detection the camera frames and page photos in grey, as the Pi
-camera gives them.
+across one, the shadow of a pen across a page, on a desk or filling the frame. `--luminance`
+hands detection the camera frames and page photos in grey, as the Pi camera gives them.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the

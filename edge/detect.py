@@ -20,7 +20,7 @@ from typing import Callable, TypeVar
 import cv2
 import numpy as np
 
-from digitcam.edge import boxes, closer, marks, skew, textlines
+from digitcam.edge import boxes, closer, marks, pens, skew, textlines
 from digitcam.edge.page import PAPER_LEVEL, WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.touching import split_options, stacked_split
@@ -107,12 +107,6 @@ SHED_REACH = 0.5
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 # px at half work scale: lines thinner than this are rules; a blurred photo of a grid makes them 2-3.
 LINE_THICKNESS = 4
-# A pen or a pencil lying on the sheet (`_without_pens`): one straight bar (a connected part with
-# BAR_OWN of its box's ink), BAR_LENGTH x longer than thick, filling BAR_FILL of the turned
-# rectangle around it. A 1 written as a bar is less than BAR_TALL x as long as the digits beside
-# it are tall, and leans less than 60 degrees (under BAR_FLAT x wider than tall): MNIST's 1s
-# lean up to 50, and a page turned under the camera adds to it.
-BAR_OWN, BAR_LENGTH, BAR_FILL, BAR_TALL, BAR_FLAT = 0.9, 6.0, 0.75, 2.0, 1.7
 # Of a closer look's height (its width is the frame's): a rule runs across nearly all of it, while
 # the stems of letters in a band a few digits tall reach 60 %.
 LINE_SHARE = 0.9
@@ -319,6 +313,9 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         return labels, stats, kept, _faint_parts(work, light, labels, stats, kept, min_height)
 
     labels, stats, kept, faint = parts_of(mask)
+    tall = [stats[i, cv2.CC_STAT_HEIGHT] for i in kept if stats[i, cv2.CC_STAT_HEIGHT] >= min_height]
+    if tall and pens.cut_pens(mask, labels, stats, kept, float(np.median(tall))):
+        labels, stats, kept, faint = parts_of(mask)
     # Faint writing standing apart, digit-sized, shows this sheet's back or rubbed-out pencil:
     # then faint ink hanging off a digit is more of it. Elsewhere it is the digit's own, drawn
     # lightly or faded by a shaking camera.
@@ -356,43 +353,13 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         if clutter and not _on_paper(flat, (x, y, w, h), config.zoom):
             continue
         found.append((x, y, w, h))
-        length = _bar_length(mask, (x, y, w, h), area)
+        length = pens.bar_length(mask, (x, y, w, h), area)
         if length:
             bars[(x, y, w, h)] = length
         if cut is not None:
             cuts[(x, y, w, h)] = cut
-    kept, signs = marks.sift(_without_pens(found, bars), boxes, mask, lambda box: _solid(flat, box))
+    kept, signs = marks.sift(pens.without_pens(found, bars), boxes, mask, flat, lambda box: _solid(flat, box))
     return kept, cuts, signs, mask, flat
-
-
-def _bar_length(mask: np.ndarray, box: Box, area: int) -> float:
-    """The length of the ink in `box` (`area` pixels of it) if it is one straight bar, BAR_LENGTH
-    x longer than thick and filling BAR_FILL of the turned rectangle around it; else 0."""
-    x, y, w, h = box
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask[y:y + h, x:x + w], connectivity=8)
-    if count < 2:
-        return 0.0
-    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    size = int(stats[largest, cv2.CC_STAT_AREA])
-    if size < BAR_OWN * area:
-        return 0.0  # more than one stroke: a digit, or a bar with a digit beside it
-    contours, _ = cv2.findContours((labels == largest).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    _, (a, b), _ = cv2.minAreaRect(max(contours, key=cv2.contourArea))
-    long, short = max(a, b), max(1.0, min(a, b))
-    return float(long) if long >= BAR_LENGTH * short and size >= BAR_FILL * long * short else 0.0
-
-
-def _without_pens(found: list[Box], bars: dict[Box, float]) -> list[Box]:
-    """`found` less the straight bars among it (`bars`, with their lengths) that are no 1:
-    BAR_TALL x longer than the other blobs are tall, or lying flatter than a 1 ever leans (BAR_FLAT
-    x wider than tall). A pen or a pencil lying on the sheet is such a bar; read as a digit, it
-    also made the digits beside it, far smaller, look like specks or degree signs to `marks.sift`."""
-    if not bars:
-        return found
-    others = [box[3] for box in found if box not in bars]
-    digit = float(np.median(others)) if others else float("inf")
-    return [box for box in found
-            if box not in bars or (bars[box] < BAR_TALL * digit and box[2] < BAR_FLAT * box[3])]
 
 
 def _without_edge_slivers(found: list[Detection], frame_w: int, frame_h: int) -> list[Detection]:

@@ -36,6 +36,7 @@ OFF_LINE, OFF_LINE_SHARE, OFF_LINE_WIDTH = 0.4, 1.25, 0.5
 # into a blob.
 SIGN_SLANT, SIGN_ARM, SIGN_STRAY, SIGN_SHARE = 0.35, 0.25, 0.03, 1.1
 SIGN_ASPECT = (0.75, 1.35)  # w / h of a plus sign's box
+EQUALS_RIDGE, EQUALS_COLUMNS = 0.7, 0.7  # see equals_sign
 SIGN_LOOK = 48  # px: a larger blob is told at this size, as its shape is the same and the cost far less
 # Drawn with a pointer (the canvas), a stroke is straight when no point strays from the line
 # between its ends by more than STRAIGHT of its length, nor runs past its ends.
@@ -45,17 +46,18 @@ STRAIGHT = 0.15
 DRAWN_MARK = 0.3
 
 
-def sift(found: list[Box], parts: list[list], mask: np.ndarray,
+def sift(found: list[Box], parts: list[list], mask: np.ndarray, flat: np.ndarray,
          solid: Callable[[Box], bool]) -> tuple[list[Box], set[Box]]:
-    """`found` less the marks among it, and the boxes left that may be plus signs (to be read
-    only when the model is sure of them). `parts` are the merged parts `found` came from
-    ([x, y, w, h, ink area, cut row, colon]), `mask` the ink, and `solid(box)` says whether the
-    grey image shows no lighter hole in a box, as a pen's dot shows none."""
+    """`found` less the marks among it, and the boxes left that may be plus or equals signs (to
+    be read only when the model is sure of them). `parts` are the merged parts `found` came from
+    ([x, y, w, h, ink area, cut row, colon]), `mask` the ink, `flat` the grey image with its
+    light evened out, and `solid(box)` says whether it shows no lighter hole in a box, as a
+    pen's dot shows none."""
     shares = {tuple(p[:4]): COLON_SHARE if p[6] else DOT_SHARE for p in parts if p[6] or dot_or_dash(p)}
     kept = [box for box in found if not beside_a_digit(
         box, found, shares[box] if box in shares and solid(box) else MARK_SHARE)]
     signs = {(x, y, w, h) for x, y, w, h in kept if beside_a_digit((x, y, w, h), kept, SIGN_SHARE)
-             and plus_sign(mask[y:y + h, x:x + w])}
+             and (plus_sign(mask[y:y + h, x:x + w]) or equals_sign(flat[y:y + h, x:x + w]))}
     return kept, signs
 
 
@@ -141,6 +143,40 @@ def plus_sign(mask: np.ndarray) -> bool:
         x = column + lean * (y - h / 2)
         y = row + tilt * (x - w / 2)
     return _arms(xs, across & ~upright, x, w, pen, reach) and _arms(ys, upright & ~across, y, h, pen, reach)
+
+
+def equals_sign(grey: np.ndarray) -> bool:
+    """Whether a blob's box in the grey image (dark ink on light) is an equals sign whose dashes
+    the ink mask ran together (a marker's, drawn close, or blurred): down EQUALS_COLUMNS of its
+    middle columns, two dark runs, one above its middle and one below, and between them paper
+    lighter than EQUALS_RIDGE of the darker that runs out of both sides. A 0's hole is closed,
+    and a 2 or a 7 written flat crosses the middle."""
+    h, w = grey.shape
+    if w < SIGN_ASPECT[0] * h or h < 5:
+        return False
+    dark = float(grey.max()) - cv2.blur(grey.astype(np.float32), (1, 3))  # smoothed down the columns
+    ink = dark >= EQUALS_RIDGE * dark.max(axis=0)
+    left, right = w // 4, w - w // 4
+    split = []
+    for x in range(left, right):
+        runs = _runs(ink[:, x])
+        if len(runs) == 2 and runs[0][1] <= h / 2 <= runs[1][0]:
+            split.append((x, (runs[0][1] + runs[1][0]) // 2))
+    if len(split) < EQUALS_COLUMNS * (right - left):
+        return False
+    # The paper between the dashes reaches both sides (padded with paper), not around the ink:
+    # the rows above and below it, where the blurred box has none, are left out.
+    rows = np.flatnonzero(ink.any(axis=1))
+    paper = np.pad(~ink[rows[0]:rows[-1] + 1], ((0, 0), (1, 1)), constant_values=True).astype(np.uint8)
+    _, labels = cv2.connectedComponents(paper, connectivity=4)
+    x, y = split[len(split) // 2]
+    return bool(labels[y - rows[0], x + 1] == labels[0, 0] == labels[0, -1])
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of True in a 1-D array, as (start, end) with end exclusive."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
 def _arms(along: np.ndarray, own: np.ndarray, crossing: float, extent: int, pen: float, reach: float) -> bool:

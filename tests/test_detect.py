@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import boxes, detect, marks, reading, textlines
+from digitcam.edge import boxes, detect, marks, pens, reading, textlines
 from digitcam.edge.page import light_ink, paper_mask
 from digitcam.edge.shadow import colourless
 from digitcam.edge.preprocess import to_gray
@@ -564,6 +564,7 @@ def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, m
     monkeypatch.setattr(detect, "_lines", lambda mask, zoom=1.0: np.zeros_like(mask))
     assert exact(pages, recognizer) >= 2
     monkeypatch.setattr(page, "shade_bands", lambda *args: None)
+    monkeypatch.setattr(pens, "cut_pens", lambda *args: False)  # a thick rule one digit touches is one
     assert exact(pages, recognizer) == 0
 
 
@@ -793,15 +794,18 @@ def test_a_comma_or_a_degree_sign_between_digits_is_not_read(small_mnist, recogn
     assert default >= 18 and without <= default - 4, f"{default} of 20 read, {without} without the rule"
 
 
-def test_a_plus_or_an_equals_sign_between_digits_is_not_read(small_mnist, recognizer, monkeypatch):
+@pytest.mark.parametrize("rule, seed, least, lost", [("plus_sign", 3, 17, 3), ("equals_sign", 7, 19, 2)])
+def test_a_plus_or_an_equals_sign_between_digits_is_not_read(small_mnist, recognizer, monkeypatch,
+                                                             rule, seed, least, lost):
     """A sum: a plus sign was read as a 4 and an equals sign, its dashes joined, as a 2 or a 3.
-    A plus sign is two strokes crossing near their middles; an equals sign two dashes stacked."""
+    A plus sign is two strokes crossing near their middles; an equals sign two dashes stacked,
+    or, run together in the ink mask (a marker's, drawn close, blurred), still two in the grey."""
     pages = [page for condition in ("plus, equals", "marker: plus, equals")
-             for page in stress_pages(small_mnist, condition, seed=3, count=10)]
+             for page in stress_pages(small_mnist, condition, seed=seed, count=10)]
     default = exact(pages, recognizer)
-    monkeypatch.setattr(marks, "plus_sign", lambda mask: False)
+    monkeypatch.setattr(marks, rule, lambda crop: False)
     without = exact(pages, recognizer)
-    assert default >= 17 and without <= default - 3, f"{default} of 20 read, {without} without the plus rule"
+    assert default >= least and without <= default - lost, f"{default} of 20 read, {without} without {rule}"
 
 
 def test_a_dash_as_long_as_a_digit_is_wide_is_small_by_its_height():
@@ -850,6 +854,58 @@ def test_open_4s_and_handwritten_digits_are_no_plus_signs(small_mnist, side, pen
         if marks.plus_sign(big[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.uint8)):
             flagged.append(int(label))
     assert not flagged, f"digits taken for plus signs: {flagged}"
+
+
+def _dashes(length: int, pen: int, turn: float, blur: float) -> np.ndarray:
+    """An equals sign in the grey image: two dashes `length` px long drawn with a `pen`, a pen's
+    width apart, turned by `turn` radians and blurred by `blur` px (as a camera does), cropped
+    to where the ink mask would find it: one blob."""
+    canvas = np.zeros((4 * length, 4 * length), np.float32)
+    across, down = np.array((np.cos(turn), np.sin(turn))), np.array((-np.sin(turn), np.cos(turn)))
+    for side in (-1, 1):
+        centre = np.array((2 * length, 2 * length)) + side * pen * down
+        start, end = centre - length / 2 * across, centre + length / 2 * across
+        cv2.line(canvas, tuple(start.astype(int)), tuple(end.astype(int)), 1.0, pen, cv2.LINE_AA)
+    canvas = cv2.GaussianBlur(canvas, (0, 0), blur)
+    ys, xs = np.nonzero(canvas > 0.25)
+    return (230 - 190 * canvas[ys.min():ys.max() + 1, xs.min():xs.max() + 1]).astype(np.uint8)
+
+
+@pytest.mark.parametrize("length, pen", [(30, 6), (40, 10), (36, 12)])
+@pytest.mark.parametrize("turn", [0.0, 0.12])
+def test_an_equals_sign_whose_dashes_ran_together_is_a_sign(length, pen, turn):
+    """Blurred, a marker's dashes or a pen's drawn close are one blob in the ink mask: it was
+    read as a 2, a 3 or a 5. The grey image still shows the paper between them."""
+    for blur in (1.0, 2.0, 3.0):
+        assert marks.equals_sign(_dashes(length, pen, turn, blur)), blur
+
+
+def _drawn(*strokes: tuple[tuple[int, int], tuple[int, int]], ring: bool = False) -> np.ndarray:
+    """Dark strokes 6 px wide on a 40x30 box of paper, softly blurred; `ring`: a 0 written flat."""
+    page = np.full((30, 40), 230, np.uint8)
+    for start, end in strokes:
+        cv2.line(page, start, end, 40, 6)
+    if ring:
+        cv2.ellipse(page, (20, 15), (16, 11), 0, 0, 360, 40, 5)
+    return cv2.GaussianBlur(page, (0, 0), 1.0)
+
+
+def test_a_0_a_flat_2_a_3_and_handwritten_digits_are_no_equals_signs(small_mnist):
+    """A 0's hole is closed at both sides, a 3's at one (the paper above it, in a blurred blob's
+    box, joined them), and a flat 2's stroke crosses its middle. MNIST's digits at three sizes:
+    48 of the validation split's 15,000 pass (0.3 %, open 0s and 5s mostly), and are still read
+    when the model is 95 % sure."""
+    assert not marks.equals_sign(_drawn(ring=True))
+    assert not marks.equals_sign(_drawn(((2, 3), (37, 3)), ((37, 3), (2, 26)), ((2, 26), (37, 26))))
+    assert not marks.equals_sign(_drawn(((2, 6), (34, 6)), ((34, 6), (34, 23)), ((2, 23), (34, 23))))
+    flagged = []
+    for image, label in zip(small_mnist.x_test, small_mnist.y_test):
+        for side in (24, 40, 60):
+            big = cv2.resize(image, (side, side), interpolation=cv2.INTER_CUBIC)
+            ys, xs = np.nonzero(big > 100)
+            grey = 230 - big[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32) * 190 / 255
+            flagged += [int(label)] * marks.equals_sign(grey.astype(np.uint8))
+    assert len(flagged) <= 0.01 * 3 * len(small_mnist.x_test), f"digits taken for equals signs: {flagged}"
 
 
 def test_a_small_digit_beside_big_ones_is_no_dot(small_mnist, recognizer):
@@ -1064,7 +1120,8 @@ def test_a_pen_lying_on_the_sheet_is_not_read(small_mnist, recognizer, monkeypat
     out as specks or degree signs."""
     pages = stress_pages(small_mnist, "pen on the sheet", seed=2, count=5)
     read_now = exact(pages, recognizer)
-    monkeypatch.setattr(detect, "_bar_length", lambda *args: 0.0)
+    monkeypatch.setattr(pens, "bar_length", lambda *args: 0.0)
+    monkeypatch.setattr(pens, "cut_pens", lambda *args: False)
     assert read_now >= 4 and exact(pages, recognizer) <= read_now - 2
 
 
@@ -1080,6 +1137,20 @@ def test_a_1_written_as_a_straight_bar_is_still_a_1(small_mnist, recognizer, tur
         g = cv2.resize(digit, (80, 80), interpolation=cv2.INTER_CUBIC)
         page[200:280, 300 + 100 * k:380 + 100 * k] = np.minimum(page[200:280, 300 + 100 * k:380 + 100 * k], 255 - g)
     assert read(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), recognizer)[1] == "1" + "".join(map(str, labels))
+
+
+@pytest.mark.parametrize("turn", [-30, -10, 20, 40])
+def test_a_pen_touching_the_writing_is_cut_away_from_it(small_mnist, recognizer, turn):
+    """A pen lying against the last digit was one blob with it, read as a 7, and the rest of the
+    row, inside its box, was left out with it."""
+    digits, labels = small_mnist.x_test[10:14], small_mnist.y_test[10:14]
+    page = _write(digits, 44).astype(np.float32)
+    last = 60 + int(44 * 1.3) * 3  # the last digit's left, its ink 200-244 px down
+    end = np.array([last + 22, 238])  # the pen's tip on the digit's lower half
+    along = np.array([np.cos(np.deg2rad(90 + turn)), np.sin(np.deg2rad(90 + turn))])
+    cv2.line(page, tuple(int(v) for v in end), tuple(int(v) for v in end + 260 * along), 70, 12)
+    frame = cv2.cvtColor(np.clip(page, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    assert read(frame, recognizer)[1] == "".join(map(str, labels))
 
 
 def test_a_rule_or_an_underline_beside_a_digit_counts_as_paper_and_clutter_does_not():

@@ -117,6 +117,8 @@ def _pen_in(part: np.ndarray, digit: float) -> np.ndarray | None:
     start = int(along.min())
     steps = np.bincount(along[near] - start, minlength=int(along.max()) - start + 1) >= half
     edges = np.flatnonzero(np.diff(np.concatenate(([0], steps.astype(np.int8), [0]))))
+    if edges.size == 0:
+        return None
     longest = int(np.argmax(edges[1::2] - edges[::2]))
     first, end = start + int(edges[2 * longest]), start + int(edges[2 * longest + 1])
     length = end - first

@@ -174,3 +174,31 @@ def test_an_unopenable_webcam_is_a_device_error(monkeypatch):
     monkeypatch.setattr(cv2, "VideoCapture", type("Never", (FlakyCapture,), {"isOpened": lambda self: False}))
     with pytest.raises(DeviceError, match="/dev/video3"):
         Camera(3).open()
+
+
+@pytest.mark.parametrize("suffix, transparent", [(".png", False), (".png", True), (".webp", False), (".webp", True),
+                                                 (".jpg", False)])
+@pytest.mark.parametrize("orientation", [1, 3, 6, 8])
+def test_a_picture_is_read_upright_as_its_exif_orientation_says(tmp_path, suffix, transparent, orientation):
+    """A phone stores a photo as the sensor saw it and says how to turn it. PNG and WebP were
+    decoded as they are stored (to keep a drawing's transparency), and read sideways."""
+    from PIL import Image
+
+    from digitcam.edge.sources.files import read_image
+
+    rgb = np.full((40, 80, 3), 255, np.uint8)
+    rgb[5:15, 5:30] = (0, 0, 200)  # a blue block near the top left corner, as stored
+    pixels = np.dstack([rgb, np.full((40, 80), 255, np.uint8)]) if transparent else rgb
+    if transparent:
+        pixels[30:, 60:, 3] = 0
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / f"photo{suffix}"
+    Image.fromarray(pixels, "RGBA" if transparent else "RGB").save(
+        path, exif=exif.tobytes(), **({"lossless": True} if suffix == ".webp" else {}))
+    image = read_image(path)
+    # Where the block lands: turned 180 degrees (3), a quarter clockwise (6) or anticlockwise (8).
+    rows, cols = np.nonzero((image[..., 0] > 150) & (image[..., 2] < 80))
+    expected = {1: (10, 17), 3: (29, 62), 6: (17, 29), 8: (62, 10)}[orientation]
+    assert image.shape[:2] == ((40, 80) if orientation in (1, 3) else (80, 40))
+    assert abs(rows.mean() - expected[0]) < 2 and abs(cols.mean() - expected[1]) < 2

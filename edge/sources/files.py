@@ -50,18 +50,34 @@ def why_unreadable(path: Path) -> str:
 
 
 def read_image(path: Path) -> np.ndarray | None:
-    """Decode one image as 8-bit BGR; None when it is not a readable image (the caller says so).
+    """Decode one image as 8-bit BGR, upright as its EXIF orientation says; None when it is not
+    a readable image (the caller says so).
 
     A drawing saved with a transparent background keeps its strokes: it is laid on a
     ground that contrasts with them (white under dark strokes, black under light ones).
     """
-    if Path(path).suffix.lower() not in ALPHA_SUFFIXES:
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    else:
-        image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-        if image is not None:
-            image = _to_bgr8(image)
-    return image
+    upright = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if upright is None or Path(path).suffix.lower() not in ALPHA_SUFFIXES:
+        return upright
+    raw = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+    if raw is None:
+        return upright
+    if raw.dtype == np.uint8 and (raw.ndim == 2 or raw.shape[2] == 3):
+        return upright  # nothing that IMREAD_COLOR loses: no alpha, no depth
+    # Read as it is, the image is not turned: it is turned as IMREAD_COLOR's copy of it is, told
+    # by its colours (the alpha left out, as that copy leaves it).
+    colour = _to_bgr8(raw[..., :3] if raw.ndim == 3 else raw)
+    ways = [(flip, turns) for flip in (False, True) for turns in range(4)
+            if _turned(colour, flip, turns).shape == upright.shape]
+    if not ways:
+        return _to_bgr8(raw)
+    flip, turns = min(ways, key=lambda way: float(cv2.absdiff(_turned(colour, *way), upright).mean()))
+    return _turned(_to_bgr8(raw), flip, turns)
+
+
+def _turned(image: np.ndarray, flip: bool, turns: int) -> np.ndarray:
+    """One of the eight ways EXIF allows: mirrored or not, then turned a quarter `turns` times."""
+    return np.ascontiguousarray(np.rot90(image[:, ::-1] if flip else image, turns))
 
 
 def _to_bgr8(image: np.ndarray) -> np.ndarray:

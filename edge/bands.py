@@ -63,7 +63,7 @@ def find_bands(light: np.ndarray, image: np.ndarray, scale: int, paper: np.ndarr
         if min(cv2.minAreaRect(points)[1]) > length:
             continue  # no band, even with digits beside it: a desk, a wide shadow
         dx, dy = _direction(points)
-        along = line_kernel(dx, dy, length // 2)
+        along = _line_kernel(dx, dy, length // 2)
         band = cv2.morphologyEx(part, cv2.MORPH_OPEN, along)
         ys, xs = np.nonzero(band)
         if len(xs) == 0 or np.ptp(xs * dx + ys * dy) < length or \
@@ -79,21 +79,21 @@ def find_bands(light: np.ndarray, image: np.ndarray, scale: int, paper: np.ndarr
     return bands
 
 
-def shade_bands(light: np.ndarray, image: np.ndarray, bands: list[Band], scale: int) -> None:
+def shade_bands(light: np.ndarray, image: np.ndarray, bands: list[Band], scale: int, sharp: bool = False) -> None:
     """Gives each band its own light in `light`, for `image` at 1/`scale` of work scale (as
     fine as the bands were found at, or finer): a closing along it, which wipes out of it the
     ink strokes crossing it, far shorter than the band, and follows its edges however sharp (a
-    pen lying across the page and out of it)."""
+    pen lying across the page and out of it). `sharp`: the shade reaches a pixel past them."""
     for band in bands:
         zoom = band.scale // scale
         x, y, w, h = (v * zoom for v in band.box)
         window = np.s_[y:y + h, x:x + w]
         region = cv2.resize(band.region.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-        shade = cv2.morphologyEx(image[window], cv2.MORPH_CLOSE, line_kernel(*band.direction, SHADE_LENGTH // 2 // scale))
+        shade = cv2.morphologyEx(image[window], cv2.MORPH_CLOSE, _line_kernel(*band.direction, SHADE_LENGTH // 2 // scale))
         # A line kernel a fraction of a degree off the band's direction stops a pixel short of a
         # sharp edge along it (a pen's), which stayed as a broken line of ink, its last piece read
-        # as a 1: the shade reaches a pixel further.
-        if scale == 1:
+        # as a 1. Not where the sheet is looked for: the rim this lights cuts a sheet from the desk.
+        if sharp:
             shade = cv2.erode(shade, np.ones((3, 3), np.uint8))
         light[window][region] = np.minimum(light[window][region], shade[region])
 
@@ -136,7 +136,7 @@ def lift_bands(image: np.ndarray, scale: int) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def line_kernel(dx: float, dy: float, length: int) -> np.ndarray:
+def _line_kernel(dx: float, dy: float, length: int) -> np.ndarray:
     """A structuring element: a line `length` px long in the direction (`dx`, `dy`)."""
     side = length | 1
     kernel = np.zeros((side, side), np.uint8)

@@ -159,9 +159,9 @@ def equals_sign(grey: np.ndarray) -> bool:
     left, right = w // 4, w - w // 4
     split = []
     for x in range(left, right):
-        runs = _runs(ink[:, x])
-        if len(runs) == 2 and runs[0][1] <= h / 2 <= runs[1][0]:
-            split.append((x, (runs[0][1] + runs[1][0]) // 2))
+        found = runs(ink[:, x])
+        if len(found) == 2 and found[0][1] <= h / 2 <= found[1][0]:
+            split.append((x, (found[0][1] + found[1][0]) // 2))
     if len(split) < EQUALS_COLUMNS * (right - left):
         return False
     # The paper between the dashes reaches both sides (padded with paper), not around the ink:
@@ -173,7 +173,7 @@ def equals_sign(grey: np.ndarray) -> bool:
     return bool(labels[y - rows[0], x + 1] == labels[0, 0] == labels[0, -1])
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+def runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """The runs of True in a 1-D array, as (start, end) with end exclusive."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))

@@ -115,7 +115,7 @@ def _light(smooth: np.ndarray, paper: np.ndarray | None = None) -> np.ndarray:
     on = None if paper is None else cv2.resize(paper, (half.shape[1], half.shape[0]), interpolation=cv2.INTER_NEAREST)
     bands = find_bands(light, half, 2, on)
     light = np.maximum(cv2.resize(light, (w, h), interpolation=cv2.INTER_LINEAR), smooth)
-    shade_bands(light, smooth, bands, 1)  # at full scale, where a sharp edge lies
+    shade_bands(light, smooth, bands, 1, sharp=True)  # at full scale, where a sharp edge lies
     _relight_enclosed_ink(light)
     return light
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from digitcam.edge.marks import runs
+
 if TYPE_CHECKING:
     from digitcam.edge.detect import Box
 
@@ -116,11 +118,10 @@ def _pen_in(part: np.ndarray, digit: float) -> np.ndarray | None:
     # Where the bar runs unbroken: at least half its thickness across at every step along it.
     start = int(along.min())
     steps = np.bincount(along[near] - start, minlength=int(along.max()) - start + 1) >= half
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], steps.astype(np.int8), [0]))))
-    if edges.size == 0:
+    unbroken = runs(steps)
+    if not unbroken:
         return None
-    longest = int(np.argmax(edges[1::2] - edges[::2]))
-    first, end = start + int(edges[2 * longest]), start + int(edges[2 * longest + 1])
+    first, end = (start + v for v in max(unbroken, key=lambda run: run[1] - run[0]))
     length = end - first
     if length < PEN_REACH * digit or length < BAR_LENGTH * 2 * half:
         return None

@@ -563,7 +563,7 @@ def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, m
     assert exact(pages, recognizer) >= 2
     monkeypatch.setattr(detect, "_lines", lambda mask, zoom=1.0: np.zeros_like(mask))
     assert exact(pages, recognizer) >= 2
-    monkeypatch.setattr(page, "shade_bands", lambda *args: None)
+    monkeypatch.setattr(page, "shade_bands", lambda *args, **kwargs: None)
     monkeypatch.setattr(pens, "cut_pens", lambda *args: False)  # a thick rule one digit touches is one
     assert exact(pages, recognizer) == 0
 

@@ -21,12 +21,11 @@ import cv2
 import numpy as np
 
 from digitcam import atomic
-from digitcam.edge import detect, overlay
-from digitcam.edge.detect import Box
+from digitcam.edge import overlay
+from digitcam.edge.detection import Box, detect, find_in_picture
 from digitcam.edge.notify import Notifier
 from digitcam.edge.reading import FrameResult, read
 from digitcam.edge.recognizer import DEFAULT_THRESHOLD, Recognizer
-from digitcam.edge.single import find_in_picture
 from digitcam.edge.sources.base import Frame, Source
 from digitcam.edge.tracking import Tracker
 from digitcam.edge.window import NullWindow

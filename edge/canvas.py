@@ -14,8 +14,8 @@ from typing import Any, Callable
 import cv2
 import numpy as np
 
-from digitcam.edge import marks, overlay
-from digitcam.edge.detect import Box
+from digitcam.edge import overlay
+from digitcam.edge.detection import Box, marks
 from digitcam.edge.preprocess import to_mnist
 from digitcam.edge.recognizer import Prediction, Recognizer
 from digitcam.edge.saving import try_save

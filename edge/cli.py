@@ -132,7 +132,7 @@ def run_run(args: argparse.Namespace, env: Environment) -> int:
 
 
 def configure_predict(p: argparse.ArgumentParser) -> None:
-    from digitcam.edge.single import SINGLE_DIGIT_SIDE
+    from digitcam.edge.detection.pictures import SINGLE_DIGIT_SIDE
 
     p.add_argument("images", nargs="+", type=Path,
                    help="image files (a digit, or a page of digits), or folders of them")
@@ -149,7 +149,7 @@ def run_predict(args: argparse.Namespace, env: Environment) -> int:
     from digitcam.edge.app import frame_record
     from digitcam.edge.overlay import describe
     from digitcam.edge.reading import read
-    from digitcam.edge.single import find_in_picture
+    from digitcam.edge.detection.pictures import find_in_picture
     from digitcam.edge.sources.base import Frame
     from digitcam.edge.sources.files import image_files, no_images, read_image, why_unreadable
 

@@ -10,7 +10,7 @@ from typing import Mapping, Sequence
 import cv2
 import numpy as np
 
-from digitcam.edge.detect import Box
+from digitcam.edge.detection import Box
 from digitcam.edge.recognizer import Prediction
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX

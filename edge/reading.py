@@ -15,8 +15,8 @@ from operator import itemgetter
 
 import numpy as np
 
-from digitcam.edge import detect
-from digitcam.edge.detect import Box, Detection
+from digitcam.edge.detection import detect
+from digitcam.edge.detection.detect import Box, Detection
 from digitcam.edge.preprocess import to_mnist
 from digitcam.edge.recognizer import Prediction, Recognizer
 

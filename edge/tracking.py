@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from digitcam.edge.detect import Box
+from digitcam.edge.detection import Box
 from digitcam.edge.recognizer import Prediction
 
 

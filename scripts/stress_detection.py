@@ -616,14 +616,15 @@ def main(argv: list[str] | None = None) -> int:
                              "choose between models by (choosing on test digits would be choosing on test)")
     args = parser.parse_args(argv)
 
-    from digitcam.edge import detect, preprocess
+    from digitcam.edge import preprocess
+    from digitcam.edge.detection import detect
     from digitcam.edge.backends import open_backend
     from digitcam.edge.discovery import find_model
     from digitcam.edge.preprocess import to_gray
     from digitcam.edge.reading import read
     from digitcam.edge.recognizer import DEFAULT_THRESHOLD
     from digitcam.edge.recognizer import Recognizer
-    from digitcam.edge.single import find_in_picture, one_digit, whole_image
+    from digitcam.edge.detection.pictures import find_in_picture, one_digit, whole_image
     from digitcam.train.data import load_mnist, load_test
 
     def seen(frame: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Narrow bands of shadow (`edge/bands.py`): lifted where they cross the paper, and nothing else."""
+"""Narrow bands of shadow (`edge/detection/bands.py`): lifted where they cross the paper, and nothing else."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge.bands import lift_bands
+from digitcam.edge.detection.bands import lift_bands
 from digitcam.edge.preprocess import to_gray
 
 
@@ -56,7 +56,7 @@ def test_the_desk_beside_a_sheet_photographed_at_an_angle_is_no_band(small_mnist
 
 def test_sizes_are_the_pages():
     """Bands are measured in page.py's work-scale pixels, and lifted by its light's closing."""
-    from digitcam.edge import bands, page
+    from digitcam.edge.detection import bands, page
 
     assert bands.SHADE_LENGTH == page.WORK_HEIGHT // 2 and bands.LIFT_CLOSING == page.FLAT_KERNEL
 
@@ -67,7 +67,7 @@ def test_a_pen_running_out_of_the_picture_leaves_no_ink(angle, thickness):
     """A pen lying across the page and out of it is divided out as a band, its sharp edges too:
     the shade stopped a pixel short of them, and the broken line left along its edge was read as
     a 1 (11 of 153 frames of this kind)."""
-    from digitcam.edge import detect
+    from digitcam.edge.detection import detect
 
     for end in ((300, 300), (200, 380)):
         page = np.full((480, 640, 3), 228, np.float32)

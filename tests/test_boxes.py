@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import boxes
+from digitcam.edge.detection import boxes
 
 
 def _row_of_boxes(angle: float) -> tuple[np.ndarray, np.ndarray]:

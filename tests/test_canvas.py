@@ -246,6 +246,6 @@ def test_points_and_colons_drawn_with_the_mouse_are_left_out_beside_digits(contr
     *[(strokes, False) for strokes in DIGIT_STROKES.values()],
 ])
 def test_signs_are_told_from_digits_by_their_strokes(strokes, sign):
-    from digitcam.edge import marks
+    from digitcam.edge.detection import marks
 
     assert marks.drawn_sign([np.array(s) * 100 for s in strokes]) == sign

@@ -6,9 +6,10 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import boxes, detect, marks, pens, reading, textlines
-from digitcam.edge.page import light_ink, paper_mask
-from digitcam.edge.shadow import colourless
+from digitcam.edge import reading
+from digitcam.edge.detection import boxes, detect, marks, pens, textlines
+from digitcam.edge.detection.page import light_ink, paper_mask
+from digitcam.edge.detection.shadow import colourless
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
 from digitcam.edge.tracking import iou
@@ -392,7 +393,7 @@ def test_a_dark_band_wider_than_a_pen_is_ink_inside_the_page_and_shadow_at_its_e
     """A band 90 px wide (wider than the light estimate's closing, narrower than the bold one):
     with paper all round it, it is a marker's stroke and stays dark once the light is divided
     out; reaching the frame's edge, it is a shadow and is divided out."""
-    from digitcam.edge.page import PAPER_LEVEL, flatten
+    from digitcam.edge.detection.page import PAPER_LEVEL, flatten
 
     gray = np.full((480, 640), 230, np.uint8)
     left = 200 if enclosed else 0
@@ -409,7 +410,7 @@ def test_the_shadow_of_a_pen_is_divided_out_and_the_ink_in_it_kept(angle):
     """A band of shadow 20 px wide (narrower than the light estimate's closing) running across
     the page and out of it is shade, not a stroke; a stroke as long inside the page, and the
     ink in the shadow, stay dark."""
-    from digitcam.edge.page import PAPER_LEVEL, flatten
+    from digitcam.edge.detection.page import PAPER_LEVEL, flatten
 
     gray = np.full((480, 640), 230.0, np.float32)
     shade = np.zeros_like(gray)
@@ -531,7 +532,7 @@ def _phone_photo_of_a_number(images, labels, heights: list[int]) -> tuple[np.nda
 def test_a_closer_look_follows_a_number_along_its_row(small_mnist, recognizer, monkeypatch):
     """From afar only the two tallest of ten digits (and a neighbour) are big enough to be seen;
     the rest, a little smaller, run on past the first closer look around them."""
-    from digitcam.edge import closer
+    from digitcam.edge.detection import closer
 
     frame, truth = _phone_photo_of_a_number(small_mnist.x_test, small_mnist.y_test,
                                             [42, 42, 43, 42, 56, 56, 42, 43, 42, 42])
@@ -543,7 +544,7 @@ def test_a_closer_look_follows_a_number_along_its_row(small_mnist, recognizer, m
 def test_a_whole_page_photo_at_12_megapixels_is_read(small_mnist, recognizer, monkeypatch):
     """Digits 1.3-2 % of a 4032x3024 photo's height: too small to be seen from afar at all, found
     by the blobs that lead the closer look, and read there at the photo's own resolution."""
-    from digitcam.edge import closer
+    from digitcam.edge.detection import closer
 
     pages = stress_pages(small_mnist, "12 MP photo", seed=4, count=3)
     assert exact(pages, recognizer) >= 2
@@ -557,7 +558,7 @@ def test_rules_are_told_from_strokes_in_a_closer_look(small_mnist, recognizer, m
     """Up close at a 12-megapixel photo of ruled paper, rules are several pixels thick and cross
     only the part looked at; they must still go, or the digits standing on them go with them.
     Taken out of the ink as lines, or divided out of the light as narrow bands of shade."""
-    from digitcam.edge import page
+    from digitcam.edge.detection import page
 
     pages = stress_pages(small_mnist, "12 MP photo, ruled", seed=2, count=3)
     assert exact(pages, recognizer) >= 2
@@ -615,7 +616,7 @@ def _small_blob(x: int, y: int, side: int) -> detect.Detection:
 ])
 def test_what_a_closer_look_does_not_find_again_is_dropped(up_close, kept):
     """A blob seen from afar is kept only where the closer look at it finds it again."""
-    from digitcam.edge import closer
+    from digitcam.edge.detection import closer
 
     frame = np.full((1500, 2000, 3), 228, np.uint8)
     found = [_small_blob(1000, 700, 30)]
@@ -1005,7 +1006,7 @@ def test_a_sheet_on_a_desk_in_a_dim_room_is_still_told_from_the_desk(small_mnist
     pages = [(np.clip(frame * 0.3 + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8), truth)
              for frame, truth in stress_pages(small_mnist, "wooden desk", seed=4, count=6)]
     default = exact(pages, recognizer)
-    monkeypatch.setattr("digitcam.edge.sheet.LIT_SHEET", 1)  # the lit sheet's figures, however dim
+    monkeypatch.setattr("digitcam.edge.detection.sheet.LIT_SHEET", 1)  # the lit sheet's figures, however dim
     assert default >= 5 and exact(pages, recognizer) <= default - 4
 
 

@@ -1,4 +1,4 @@
-"""A pen lying on the sheet (`edge/pens.py`): cut away from the digits it touches, and nothing else."""
+"""A pen lying on the sheet (`edge/detection/pens.py`): cut away from the digits it touches, and nothing else."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import pens
+from digitcam.edge.detection import pens
 
 DIGIT = 40  # px: the digits' height
 

@@ -112,7 +112,7 @@ def _photographed(digit: np.ndarray, sigma: float, rng: np.random.Generator) -> 
 
 
 def test_soft_photos_of_digits_read_better_sharpened_and_mnist_is_left_alone(small_mnist, recognizer):
-    from digitcam.edge.single import one_digit
+    from digitcam.edge.detection.pictures import one_digit
 
     x, y = small_mnist.x_test[:300], small_mnist.y_test[:300]
     rng = np.random.default_rng(0)

@@ -7,7 +7,7 @@ import pytest
 
 from digitcam.edge import reading
 from digitcam.edge.backends.base import Backend
-from digitcam.edge.detect import Detection
+from digitcam.edge.detection.detect import Detection
 from digitcam.edge.recognizer import Recognizer
 
 

@@ -1,4 +1,4 @@
-"""Levelling a lined page that lies askew under the camera (edge/skew.py)."""
+"""Levelling a lined page that lies askew under the camera (`edge/detection/skew.py`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import detect, skew
+from digitcam.edge.detection import detect, skew
 
 from tests.test_detect import exact, stress_pages
 

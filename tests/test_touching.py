@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitcam.edge.touching import split_options, stacked_split
+from digitcam.edge.detection.touching import split_options, stacked_split
 
 
 def close(box, expected, tolerance: int = 3) -> bool:

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 if TYPE_CHECKING:
-    from digitcam.edge.detect import Box
+    from digitcam.edge.detection.detect import Box
 
 MARK_SHARE = 4  # x a blob's height: a digit this much taller beside it makes the blob a dot or a speck
 # A pen's dot or dash (a decimal point, half a colon, a hyphen): round or flat, and filled, its box

@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge import detect, single
-from digitcam.edge.page import WORK_HEIGHT
+from digitcam.edge.detection import detect, pictures
+from digitcam.edge.detection.page import WORK_HEIGHT
 from digitcam.edge.reading import read
 from tests.strokes import STYLES, drawing, glyph
 
@@ -52,29 +52,29 @@ def right(found: list[int | None], labels: list[int]) -> int:
 @pytest.mark.parametrize("light", ["even", "gradient", "shadow"])
 def test_a_photo_crop_of_one_digit_is_read_as_on_a_page(recognizer, small_mnist, light):
     crops, labels = crops_and_labels(small_mnist, light)
-    found = digits_read(recognizer, crops, single.one_digit)
+    found = digits_read(recognizer, crops, pictures.one_digit)
     assert right(found, labels) >= CROPS - 1, (found, labels)
 
 
 @pytest.mark.parametrize("light", ["gradient", "shadow"])
 def test_taken_whole_a_crops_uneven_light_reaches_the_model_as_ink(recognizer, small_mnist, light):
     crops, labels = crops_and_labels(small_mnist, light)
-    found = digits_read(recognizer, crops, lambda image: [single.whole_image(image)])
+    found = digits_read(recognizer, crops, lambda image: [pictures.whole_image(image)])
     assert right(found, labels) <= CROPS - 4, (found, labels)
 
 
 def test_a_computer_made_digit_is_taken_whole(small_mnist):
     digit = small_mnist.x_test[0]
     for image in (digit, 255 - digit, cv2.cvtColor(cv2.resize(255 - digit, (200, 200)), cv2.COLOR_GRAY2BGR)):
-        (found,) = single.one_digit(image)
+        (found,) = pictures.one_digit(image)
         assert found.box == (0, 0, image.shape[1], image.shape[0])
 
 
 def test_a_small_crop_is_looked_at_larger_and_its_box_given_in_its_own_pixels(small_mnist):
     rng = np.random.default_rng(2)
     crop = photo_crop(small_mnist.x_test[1], rng, "even", side=60)
-    assert not single.computer_made(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY))
-    (found,) = single.photo_digit(crop)
+    assert not pictures.computer_made(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY))
+    (found,) = pictures.photo_digit(crop)
     x, y, w, h = found.box
     # The digit fills the middle 70 % of the crop, about 42 px, less MNIST's own margin.
     assert 6 <= x and 6 <= y and x + w <= 54 and y + h <= 54
@@ -112,8 +112,8 @@ def test_a_drawing_is_read_whatever_the_pen_even_a_one_pixel_pencil(recognizer, 
     """A paint program's picture, larger than the detector's work height: a pencil's one-pixel
     lines must not fade away when it is reduced, nor a 1 or a 4's stem be taken for a rule."""
     picture = drawing("1479", 400, pen, smooth=smooth)
-    assert picture.shape[0] > WORK_HEIGHT and single.computer_made(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
-    assert read(single.find_in_picture(picture), recognizer).number(0.0) == "1479"
+    assert picture.shape[0] > WORK_HEIGHT and pictures.computer_made(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
+    assert read(pictures.find_in_picture(picture), recognizer).number(0.0) == "1479"
 
 
 @pytest.mark.parametrize("style", sorted(STYLES))
@@ -121,24 +121,24 @@ def test_digits_in_habits_mnist_rarely_shows_are_read(recognizer, style):
     """A crossed 7, a 1 with a flag and a foot, an open 4, a slashed 0 ...: small and large,
     with a fine and a bold pen, upright and leaning either way."""
     digit, strokes = STYLES[style]
-    pictures = [glyph(strokes, height, max(2, height // pen), slant)
-                for height in (60, 280) for pen in (25, 10) for slant in (-0.15, 0.0, 0.25)]
-    readings = [read(single.find_in_picture(picture), recognizer).number(0.0) for picture in pictures]
+    drawn = [glyph(strokes, height, max(2, height // pen), slant)
+             for height in (60, 280) for pen in (25, 10) for slant in (-0.15, 0.0, 0.25)]
+    readings = [read(pictures.find_in_picture(picture), recognizer).number(0.0) for picture in drawn]
     assert readings.count(str(digit)) >= 11, readings
 
 
 def test_taken_as_a_photo_a_drawings_thin_straight_lines_are_rules():
     picture = drawing("1", 400, 2)
     assert len(detect.find_digits(picture)) != 1  # the 1, taken out as a rule, or what is left of it
-    (found,) = single.find_in_picture(picture)
+    (found,) = pictures.find_in_picture(picture)
     assert found.box[3] > 300
 
 
 def test_a_number_that_fills_the_picture_is_read_digit_by_digit_and_one_big_digit_whole(recognizer):
     number = drawing("4553", 300, 12, margin=0.1)
     assert 300 > 0.5 * number.shape[0]  # each digit fills over half the height
-    assert read(single.find_in_picture(number), recognizer).number(0.0) == "4553"
-    (one,) = single.find_in_picture(drawing("8", 300, 12, margin=0.1))
+    assert read(pictures.find_in_picture(number), recognizer).number(0.0) == "4553"
+    (one,) = pictures.find_in_picture(drawing("8", 300, 12, margin=0.1))
     assert one.box[3] > 280
 
 
@@ -149,8 +149,8 @@ def test_a_small_photo_of_a_number_is_read_digit_by_digit(recognizer, small_mnis
     rng = np.random.default_rng(8)
     digits, labels = small_mnist.x_test[40:44], small_mnist.y_test[40:44]
     photo = photo_crop(np.hstack(list(digits)), rng, "gradient", side=height)
-    assert max(photo.shape) <= single.SINGLE_DIGIT_SIDE
-    result = read(single.find_in_picture(photo), recognizer)
+    assert max(photo.shape) <= pictures.SINGLE_DIGIT_SIDE
+    result = read(pictures.find_in_picture(photo), recognizer)
     assert result.number(0.0) == "".join(map(str, labels))
     assert all(box[3] <= height for box, _ in result.items)  # boxes in the photo's own pixels
 
@@ -163,7 +163,7 @@ def test_in_a_tight_crop_a_digit_touching_the_edge_is_read(recognizer, small_mni
     photo = photo_crop(np.hstack(list(digits)), rng, "even", side=300)
     columns = np.nonzero((cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY) < 120).any(axis=0))[0]
     tight = photo[:, columns.min() - 30:columns.max() + 1]  # the last digit runs into the edge
-    assert read(single.find_in_picture(tight), recognizer).number(0.0) == "".join(map(str, labels))
+    assert read(pictures.find_in_picture(tight), recognizer).number(0.0) == "".join(map(str, labels))
 
 
 def test_a_large_crop_of_a_number_in_bold_pale_marker_is_looked_at_as_a_small_one(recognizer, small_mnist,
@@ -175,13 +175,13 @@ def test_a_large_crop_of_a_number_in_bold_pale_marker_is_looked_at_as_a_small_on
     rng = np.random.default_rng(3)
     crops = [stress_detection.crop(rng, small_mnist.x_test, small_mnist.y_test, "pale marker",
                                    **stress_detection.NUMBER_CROP) for _ in range(12)]
-    assert all(max(crop.shape[:2]) > single.SINGLE_DIGIT_SIDE for crop, _ in crops)
+    assert all(max(crop.shape[:2]) > pictures.SINGLE_DIGIT_SIDE for crop, _ in crops)
 
     def exact() -> int:
-        return sum(read(single.find_in_picture(crop), recognizer).number(0.0) == truth for crop, truth in crops)
+        return sum(read(pictures.find_in_picture(crop), recognizer).number(0.0) == truth for crop, truth in crops)
 
     now = exact()
-    monkeypatch.setattr(single, "LARGE_DIGIT", float("inf"))  # never looked at closer to a small picture's size
+    monkeypatch.setattr(pictures, "LARGE_DIGIT", float("inf"))  # never looked at closer to a small picture's size
     assert now >= 10 and exact() <= now - 3
 
 
@@ -196,7 +196,7 @@ def test_shade_or_grid_running_out_of_a_page_photo_is_not_read(small_mnist, reco
     pages = stress_pages(small_mnist, condition, seed=seed, count=8)
 
     def exact() -> int:
-        return sum("".join(str(p.digit) for _, p in read(single.find_in_picture(frame), recognizer).items) == truth
+        return sum("".join(str(p.digit) for _, p in read(pictures.find_in_picture(frame), recognizer).items) == truth
                    for frame, truth in pages)
 
     default = exact()
@@ -213,7 +213,7 @@ def test_a_levelled_grids_streaks_past_a_page_photos_edge_are_not_read(small_mni
     pages = stress_pages(small_mnist, "squared, askew", seed=3, count=20)
 
     def exact() -> int:
-        return sum("".join(str(p.digit) for _, p in read(single.find_in_picture(frame), recognizer).items) == truth
+        return sum("".join(str(p.digit) for _, p in read(pictures.find_in_picture(frame), recognizer).items) == truth
                    for frame, truth in pages)
 
     monkeypatch.setattr(detect, "EDGE_SLIVER", 0.0)  # the rule for short blobs at the edge catches some too
@@ -229,7 +229,7 @@ def test_a_picture_a_few_pixels_thin_is_read_without_fault(shape):
     once blown up 30 times into a picture 90,000 px long, or rounded to no pixels at all."""
     picture = np.full((*shape, 3), 255, np.uint8)
     picture[shape[0] // 3:shape[0] - shape[0] // 3 + 1, shape[1] // 4:shape[1] - shape[1] // 4] = 0
-    for found in single.find_in_picture(picture):
+    for found in pictures.find_in_picture(picture):
         assert 0 <= found.box[0] and found.box[0] + found.box[2] <= shape[1]
     assert detect.find_digits(picture) == [] or min(shape) >= detect.MIN_FRAME_SIDE
 
@@ -242,8 +242,8 @@ def test_a_picture_of_a_line_of_small_print_or_a_dash_is_not_read_as_one_digit(r
     dash = np.full((150, 190, 3), 255, np.uint8)
     dash[70:80, 20:170] = 0
     for picture in (cv2.GaussianBlur(line, (0, 0), 0.8), dash):
-        assert read(single.find_in_picture(picture), recognizer).items == []
-    assert single.whole_if_digit_shaped(dash) == [] and len(single.whole_if_digit_shaped(dash[:, 60:80])) == 1
+        assert read(pictures.find_in_picture(picture), recognizer).items == []
+    assert pictures.whole_if_digit_shaped(dash) == [] and len(pictures.whole_if_digit_shaped(dash[:, 60:80])) == 1
 
 
 @pytest.mark.parametrize("frame", ["grey canvas outline", "thick black frame", "box drawn around it", "as JPEG"])
@@ -259,9 +259,9 @@ def test_a_frame_around_a_drawing_is_looked_through(recognizer, frame, height):
     cv2.rectangle(picture, (inset, inset), (w - 1 - inset, h - 1 - inset), colour, pen)
     if frame == "as JPEG":
         picture = cv2.imdecode(cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 85])[1], cv2.IMREAD_COLOR)
-    width = single.frame_width(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
+    width = pictures.frame_width(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
     assert inset + pen // 2 < width < 0.2 * h
-    (box, prediction), = read(single.find_in_picture(picture), recognizer).items
+    (box, prediction), = read(pictures.find_in_picture(picture), recognizer).items
     assert prediction.digit == 4
     # In the framed picture's own pixels: inside the frame, around the digit (a drawing this
     # small is read whole, as the inside of the frame).
@@ -271,5 +271,5 @@ def test_a_frame_around_a_drawing_is_looked_through(recognizer, frame, height):
 
 
 def test_a_picture_without_a_frame_has_none(small_mnist):
-    assert single.frame_width(small_mnist.x_test[0]) == 0  # MNIST's black ground
-    assert single.frame_width(cv2.cvtColor(drawing("17", 100, 6), cv2.COLOR_BGR2GRAY)) == 0
+    assert pictures.frame_width(small_mnist.x_test[0]) == 0  # MNIST's black ground
+    assert pictures.frame_width(cv2.cvtColor(drawing("17", 100, 6), cv2.COLOR_BGR2GRAY)) == 0

@@ -1,4 +1,5 @@
-"""A picture that is one digit: a crop of a photo or a scan, an MNIST file, a drawing saved from a computer.
+"""Still pictures, as `digitcam predict` reads them: one digit (a crop of a photo or a scan, an MNIST
+file, a drawing saved from a computer), a number cropped close, or digits on a page.
 
 A digit made on a computer (an MNIST file, a canvas drawing, a paint program's) lies on a ground
 of one exact grey level, and is the digit as it is: MNIST preprocessing alone reads it best.
@@ -15,9 +16,9 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from digitcam.edge import detect
-from digitcam.edge.detect import Detection
-from digitcam.edge.page import WORK_HEIGHT
+from digitcam.edge.detection import detect
+from digitcam.edge.detection.detect import Detection
+from digitcam.edge.detection.page import WORK_HEIGHT
 from digitcam.edge.preprocess import clean_background, light_on_dark, to_gray
 
 SINGLE_DIGIT_SIDE = 200  # px: a still picture no larger is a crop of one digit, a larger one a page

@@ -12,7 +12,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from digitcam.edge.bands import lift_bands
+from digitcam.edge.detection.bands import lift_bands
 
 SHEET_CONTRAST = 50  # grey levels between a sheet and the desk around it
 SHEET_EDGE = 6.0  # grey levels per pixel (quarter scale, blurred) across a sheet's edge; light falls off slower

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from digitcam.edge.page import WORK_HEIGHT
+from digitcam.edge.detection.page import WORK_HEIGHT
 
 if TYPE_CHECKING:
-    from digitcam.edge.detect import Box, DetectConfig, Detection
+    from digitcam.edge.detection.detect import Box, DetectConfig, Detection
 
     Look = Callable[[np.ndarray, DetectConfig], list[Detection]]
 

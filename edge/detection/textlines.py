@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from digitcam.edge.detect import Box
+    from digitcam.edge.detection.detect import Box
 
 TEXT_COMPANIONS = 2  # letters (a word counts as two) on the same line within three heights
 # Print on a page photographed whole is small; bigger blobs in a row are handwriting (touching digits).

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from digitcam.edge.marks import runs
+from digitcam.edge.detection.marks import runs
 
 if TYPE_CHECKING:
-    from digitcam.edge.detect import Box
+    from digitcam.edge.detection.detect import Box
 
 # One straight bar: a connected part with BAR_OWN of its box's ink, BAR_LENGTH x longer than
 # thick, filling BAR_FILL of the turned rectangle around it. A 1 written as a bar is less than

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from digitcam.edge.detect import Box
+    from digitcam.edge.detection.detect import Box
 
 Piece = tuple["Box", np.ndarray]  # a piece of a blob: its box and its own ink mask inside the box
 

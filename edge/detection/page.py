@@ -11,9 +11,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitcam.edge.bands import find_bands, shade_bands
-from digitcam.edge.shadow import same_paper_in_shadow, sheet_in_shadow
-from digitcam.edge.sheet import find_sheet, paper_only
+from digitcam.edge.detection.bands import find_bands, shade_bands
+from digitcam.edge.detection.shadow import same_paper_in_shadow, sheet_in_shadow
+from digitcam.edge.detection.sheet import find_sheet, paper_only
 
 # Detection runs on frames scaled to this height: 480-line frames are used as they are,
 # larger ones are reduced, so sizes in pixels here and in detect.py are for a 480-line frame.

@@ -20,10 +20,10 @@ from typing import Callable, TypeVar
 import cv2
 import numpy as np
 
-from digitcam.edge import boxes, closer, marks, pens, skew, textlines
-from digitcam.edge.page import PAPER_LEVEL, WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
+from digitcam.edge.detection import boxes, closer, marks, pens, skew, textlines
+from digitcam.edge.detection.page import PAPER_LEVEL, WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
 from digitcam.edge.preprocess import to_gray
-from digitcam.edge.touching import split_options, stacked_split
+from digitcam.edge.detection.touching import split_options, stacked_split
 
 Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
 T = TypeVar("T")

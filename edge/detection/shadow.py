@@ -12,7 +12,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from digitcam.edge.sheet import Sheet, gradient, inner_points
+from digitcam.edge.detection.sheet import Sheet, gradient, inner_points
 
 SHADOW_MIN_LIGHT = 0.3  # a shadow leaves paper at least this bright; a dark desk is darker
 SHADOW_MAX_TINT = 0.03  # chromaticity difference between lit and shadowed paper (one light, one paper)

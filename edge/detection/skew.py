@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from digitcam.edge.page import WORK_HEIGHT
+from digitcam.edge.detection.page import WORK_HEIGHT
 
 # px at work scale: lines this long count (rules, grid, a form's row of boxes); digits and
 # print are shorter, and their strokes thicker than THIN_LINE. So is a row of a few boxes drawn

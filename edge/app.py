@@ -23,6 +23,7 @@ import numpy as np
 from digitcam import atomic
 from digitcam.edge import overlay
 from digitcam.edge.detection import Box, detect, find_in_picture
+from digitcam.edge.motion import MotionGate
 from digitcam.edge.notify import Notifier
 from digitcam.edge.reading import FrameResult, read
 from digitcam.edge.recognizer import DEFAULT_THRESHOLD, Recognizer
@@ -46,16 +47,20 @@ class RunOptions:
     max_frames: int | None = None
     fullscreen: bool = False
     smooth: bool = True
+    every_frame: bool = False  # live sources: look for digits in every frame, not only when it changed
 
 
 class FramePipeline:
     """Everything done to one frame besides capturing it."""
 
     def __init__(self, recognizer: Recognizer, options: RunOptions, tracker: Tracker | None = None,
-                 stills: bool = False) -> None:
+                 stills: bool = False, motion: MotionGate | None = None) -> None:
         self.recognizer, self.options, self.tracker = recognizer, options, tracker
         self.config = detect.DetectConfig()
         self.stills = stills  # frames are pictures of their own: a crop of one digit is read as one
+        self.motion = motion  # live sources: a frame like the last one looked at is read as it was
+        self._last: FrameResult | None = None
+        self.looked = 0  # frames digits were looked for in
 
     def roi_for(self, image: np.ndarray) -> Box | None:
         if self.options.mode != "center":
@@ -64,6 +69,19 @@ class FramePipeline:
 
     def process(self, image: np.ndarray) -> FrameResult:
         t0 = time.perf_counter()
+        if self.motion is not None and not self.motion.changed(image) and self._last is not None:
+            last = self._last
+            result = FrameResult(list(last.items), list(last.inputs),
+                                 {"detect": (time.perf_counter() - t0) * 1e3, "preprocess": 0.0, "inference": 0.0})
+        else:
+            result = self._look(image, t0)
+        if self.tracker is not None:
+            result.items = self.tracker.update([b for b, _ in result.items], [p for _, p in result.items])
+        return result
+
+    def _look(self, image: np.ndarray, t0: float) -> FrameResult:
+        """Find and read the digits of a frame, as they are before tracking."""
+        self.looked += 1
         roi = self.roi_for(image)
         if self.stills and roi is None:
             found = find_in_picture(image)
@@ -73,9 +91,8 @@ class FramePipeline:
             found = detect.largest(found)
         detect_ms = (time.perf_counter() - t0) * 1e3
         result = read(found, self.recognizer)
-        if self.tracker is not None:
-            result.items = self.tracker.update([b for b, _ in result.items], [p for _, p in result.items])
         result.stages_ms = {"detect": detect_ms, **result.stages_ms}
+        self._last = FrameResult(list(result.items), list(result.inputs), dict(result.stages_ms))
         return result
 
     def step(self, source: Source, draw: bool, fps: float = 0.0) -> tuple[Frame, FrameResult, np.ndarray | None] | None:
@@ -178,8 +195,9 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
     """Process `source` until it ends, the user quits or a signal arrives; returns a summary."""
     window = window or NullWindow()
     notifier = notifier or Notifier({})
-    pipeline = FramePipeline(recognizer, options, Tracker() if source.live and options.smooth else None,
-                             stills=source.stills)
+    live = source.live
+    pipeline = FramePipeline(recognizer, options, Tracker() if live and options.smooth else None,
+                             stills=source.stills, motion=MotionGate() if live and not options.every_frame else None)
     video = VideoOut(options.save_video, getattr(source, "fps", 15.0)) if options.save_video else None
     stop = StopFlag()
     stamps: list[float] = []
@@ -231,7 +249,7 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
                 video.close(complete)
             window.close()
             stdout.flush()
-    return {"frames": frames, "numbers": numbers,
+    return {"frames": frames, "looked_at": pipeline.looked, "numbers": numbers,
             "median_total_ms": float(np.median(totals)) if totals else None,
             "p95_total_ms": float(np.percentile(totals, 95)) if totals else None,
             "stopped_by_signal": bool(stop)}

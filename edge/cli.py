@@ -55,6 +55,8 @@ def configure_run(p: argparse.ArgumentParser) -> None:
                         "(the canvas runs until closed)")
     p.add_argument("--fullscreen", action="store_true")
     p.add_argument("--no-smooth", action="store_true", help="no temporal smoothing on live sources")
+    p.add_argument("--every-frame", action="store_true",
+                   help="live sources: look for digits in every frame (default: only in frames that changed)")
     p.add_argument("--config", type=Path, help="settings file (default: $DIGITCAM_CONFIG, /etc/digitcam/config.toml)")
     p.add_argument("--print-config", action="store_true", help="show every setting and where it came from, then exit")
     from digitcam.edge import config
@@ -111,7 +113,7 @@ def run_run(args: argparse.Namespace, env: Environment) -> int:
     options = RunOptions(mode=args.mode or "multi", roi=args.roi, threshold=args.threshold, json=args.json,
                          changes_only=args.changes_only, save_video=args.save_video, save_frames=args.save_frames,
                          save_dir=args.save_dir, max_frames=args.max_frames, fullscreen=args.fullscreen,
-                         smooth=not args.no_smooth)
+                         smooth=not args.no_smooth, every_frame=args.every_frame)
     source = open_source(source_spec, args.width, args.height, args.fps).open()
     window = NullWindow() if headless else Window("digitcam", args.fullscreen)
     last = {"number": None}
@@ -125,7 +127,9 @@ def run_run(args: argparse.Namespace, env: Environment) -> int:
     summary = run_stream(source, recognizer, options, env.stdout, window, Notifier(env.environ), on_frame=report)
     if not args.json:
         median = summary["median_total_ms"]
-        print(f"{summary['frames']} frames; per frame median {median or 0:.1f} ms, "
+        looked = "" if summary["looked_at"] == summary["frames"] else \
+            f" (digits looked for in {summary['looked_at']}, the others unchanged)"
+        print(f"{summary['frames']} frames{looked}; per frame median {median or 0:.1f} ms, "
               f"p95 {summary['p95_total_ms'] or 0:.1f} ms; model {choice.path.name} on {choice.backend}"
               + (f"; video: {args.save_video}" if args.save_video else ""), file=env.stdout)
     return 0

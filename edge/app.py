@@ -202,6 +202,7 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
     stop = StopFlag()
     stamps: list[float] = []
     totals: list[float] = []
+    work: list[float] = []  # besides capture
     numbers: list[str] = []
     written: str | None = None  # the number in the last JSON line
     frames = 0
@@ -217,6 +218,7 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
                 frame, result, annotated = stepped
                 stamps = (stamps + [time.perf_counter()])[-30:]
                 totals.append(result.stages_ms["total"])
+                work.append(result.stages_ms["total"] - result.stages_ms["capture"])
                 frames += 1
                 number = result.number(options.threshold)
                 if number:
@@ -252,6 +254,7 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
     return {"frames": frames, "looked_at": pipeline.looked, "numbers": numbers,
             "median_total_ms": float(np.median(totals)) if totals else None,
             "p95_total_ms": float(np.percentile(totals, 95)) if totals else None,
+            "median_work_ms": float(np.median(work)) if work else None,
             "stopped_by_signal": bool(stop)}
 
 

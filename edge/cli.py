@@ -129,8 +129,9 @@ def run_run(args: argparse.Namespace, env: Environment) -> int:
         median = summary["median_total_ms"]
         looked = "" if summary["looked_at"] == summary["frames"] else \
             f" (digits looked for in {summary['looked_at']}, the others unchanged)"
-        print(f"{summary['frames']} frames{looked}; per frame median {median or 0:.1f} ms, "
-              f"p95 {summary['p95_total_ms'] or 0:.1f} ms; model {choice.path.name} on {choice.backend}"
+        print(f"{summary['frames']} frames{looked}; per frame median {median or 0:.1f} ms "
+              f"({summary['median_work_ms'] or 0:.2f} ms besides capture), p95 {summary['p95_total_ms'] or 0:.1f} ms; "
+              f"model {choice.path.name} on {choice.backend}"
               + (f"; video: {args.save_video}" if args.save_video else ""), file=env.stdout)
     return 0
 

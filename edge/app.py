@@ -70,8 +70,8 @@ class FramePipeline:
     def process(self, image: np.ndarray) -> FrameResult:
         t0 = time.perf_counter()
         if self.motion is not None and not self.motion.changed(image) and self._last is not None:
-            last = self._last
-            result = FrameResult(list(last.items), list(last.inputs),
+            # A new result around the same lists: tracking below replaces `items`, never edits it.
+            result = FrameResult(self._last.items, self._last.inputs,
                                  {"detect": (time.perf_counter() - t0) * 1e3, "preprocess": 0.0, "inference": 0.0})
         else:
             result = self._look(image, t0)
@@ -92,7 +92,7 @@ class FramePipeline:
         detect_ms = (time.perf_counter() - t0) * 1e3
         result = read(found, self.recognizer)
         result.stages_ms = {"detect": detect_ms, **result.stages_ms}
-        self._last = FrameResult(list(result.items), list(result.inputs), dict(result.stages_ms))
+        self._last = FrameResult(result.items, result.inputs)
         return result
 
     def step(self, source: Source, draw: bool, fps: float = 0.0) -> tuple[Frame, FrameResult, np.ndarray | None] | None:
@@ -195,9 +195,9 @@ def run_stream(source: Source, recognizer: Recognizer, options: RunOptions, stdo
     """Process `source` until it ends, the user quits or a signal arrives; returns a summary."""
     window = window or NullWindow()
     notifier = notifier or Notifier({})
-    live = source.live
-    pipeline = FramePipeline(recognizer, options, Tracker() if live and options.smooth else None,
-                             stills=source.stills, motion=MotionGate() if live and not options.every_frame else None)
+    pipeline = FramePipeline(recognizer, options, Tracker() if source.live and options.smooth else None,
+                             stills=source.stills,
+                             motion=MotionGate() if source.live and not options.every_frame else None)
     video = VideoOut(options.save_video, getattr(source, "fps", 15.0)) if options.save_video else None
     stop = StopFlag()
     stamps: list[float] = []

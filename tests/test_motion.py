@@ -11,7 +11,8 @@ import pytest
 
 from digitcam.edge.app import RunOptions, run_stream
 from digitcam.edge.motion import REFRESH, MotionGate
-from digitcam.edge.sources.synthetic import SyntheticSource, make_frame
+from digitcam.edge.sources import open_source
+from digitcam.edge.sources.synthetic import SyntheticSource, make_frame, write_video
 
 
 @pytest.fixture
@@ -78,9 +79,6 @@ def test_held_sheets_are_looked_at_once_and_read_as_when_every_frame_is(recogniz
 
 def test_files_are_read_frame_by_frame(recognizer, tmp_path):
     """A video or a folder is for evaluation: every frame is looked at."""
-    from digitcam.edge.sources import open_source
-    from digitcam.edge.sources.synthetic import write_video
-
     write_video(tmp_path / "clip.mp4", frames=20)
     summary = run_stream(open_source(str(tmp_path / "clip.mp4")).open(), recognizer, RunOptions(), io.StringIO())
     assert summary["frames"] == summary["looked_at"] == 20

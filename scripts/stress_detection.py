@@ -17,9 +17,10 @@ hands detection the camera frames and page photos in grey, as the Pi camera give
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the
-conditions above), photos cropped around one digit or a number, per light, and drawings saved
-from a computer, per pen. Needs the full MNIST test set, or with
-`--split validation` the validation split's 5,000 digits: figures to choose a model by.
+conditions above), photos cropped around one digit or a number, per light, drawings saved
+from a computer, per pen, and digits cropped close, drawn or photographed. Needs the full
+MNIST test set, or with `--split validation` the validation split's 5,000 digits: figures to
+choose a model by.
 
     python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
         [--condition NAME | --pictures] [--split test|validation] [--no-cut] [--no-closer-look]
@@ -563,6 +564,42 @@ def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pe
     return picture, "".join(str(int(labels[i])) for i in pick)
 
 
+CLOSE_KINDS = ("drawn, as it is", "drawn, 64 px high", "drawn, 300 px high", "photo, 120 px high",
+               "photo, chalk", "photo, 400 px high", "photo of a number")
+
+
+def cropped_close(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, kind: str) -> Page:
+    """A digit cut to the box of its ink, so that its strokes run off the picture's edges (as a
+    digit is cut out of a scan, a drawing or a photo by hand or by another program): drawn, an
+    MNIST digit as it is (about 20 px high) or scaled up, dark on light or light on dark; or
+    photographed, dark ink on paper or chalk on a board, with grain, blur, light falling off
+    across it and JPEG; or a photo of three digits side by side, cut close top and bottom."""
+    count = 3 if kind == "photo of a number" else 1
+    pick = rng.integers(0, len(labels), count)
+    parts = []
+    for index in pick:
+        ys, xs = np.nonzero(images[index] > 30)
+        parts.append(images[index][ys.min():ys.max() + 1, xs.min():xs.max() + 1])
+    close = parts[0]
+    if count > 1:  # the digits made 20 px high, 3 px apart
+        level = [cv2.resize(part, (max(1, part.shape[1] * 20 // part.shape[0]), 20)) for part in parts]
+        gap = np.zeros((20, 3), np.uint8)
+        close = np.hstack([level[0], gap, level[1], gap, level[2]])
+    height = {"drawn, as it is": close.shape[0], "drawn, 64 px high": 64, "drawn, 300 px high": 300,
+              "photo, 400 px high": 400, "photo of a number": 100}.get(kind, 120)
+    close = cv2.resize(close, (max(1, round(close.shape[1] * height / close.shape[0])), height),
+                       interpolation=cv2.INTER_CUBIC)
+    truth = "".join(str(int(labels[i])) for i in pick)
+    if kind.startswith("drawn"):
+        return (close if rng.random() < 0.5 else 255 - close), truth
+    ink = close.astype(np.float32) / 255
+    photo = 60 + ink * 170 if kind == "photo, chalk" else 215 - ink * 170
+    photo = cv2.GaussianBlur(photo, (0, 0), 0.8) + rng.normal(0, 4, photo.shape)
+    photo *= np.linspace(0.9, 1.05, photo.shape[1])[None, :]
+    photo = cv2.cvtColor(np.clip(photo, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
+    return cv2.imdecode(cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 85])[1], cv2.IMREAD_COLOR), truth
+
+
 WORDS = "the quick brown fox jumps over a lazy dog, while Alice and Bob write; Total page Chapter.".split()
 FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_TRIPLEX)
 
@@ -686,6 +723,7 @@ def main(argv: list[str] | None = None) -> int:
         ("photo crop, one digit", lambda r, k: crop(r, images, labels, k), CROP_LIGHTS, one),
         ("photo crop, a number", lambda r, k: crop(r, images, labels, k, **NUMBER_CROP), CROP_LIGHTS, find_in_picture),
         ("drawing", lambda r, k: drawing(r, images, labels, k), DRAWING_PENS, find_in_picture),
+        ("cropped close", lambda r, k: cropped_close(r, images, labels, k), CLOSE_KINDS, find_in_picture),
     )
     for title, make, kinds, locate in sections:
         print(f"{title:22s} {'read right':>16s}")

@@ -237,12 +237,12 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     rows = capsys.readouterr().out.strip().splitlines()
     conditions = len(stress_detection.conditions(np.zeros((1, 28, 28), np.uint8), np.zeros(1)))
     pictures = len(stress_detection.PAGE_PHOTOS) + 2 * len(stress_detection.CROP_LIGHTS) + \
-        len(stress_detection.DRAWING_PENS)
-    assert len(rows) == 8 + conditions + pictures and rows[conditions + 1].startswith("all")
+        len(stress_detection.DRAWING_PENS) + len(stress_detection.CLOSE_KINDS)
+    assert len(rows) == 9 + conditions + pictures and rows[conditions + 1].startswith("all")
     assert rows[conditions + 2].startswith("print, no digits") and rows[conditions + 3].startswith("print up close")
     titles = [row for row in rows[conditions + 4:] if not row.startswith("  ")]
     assert [t.split("  ")[0] for t in titles] == ["page photo", "photo crop, one digit", "photo crop, a number",
-                                                  "drawing"]
+                                                  "drawing", "cropped close"]
     read_right = [row for row in rows[conditions + 4:] if row.startswith("  ")]
     assert len(read_right) == pictures and all(row.endswith("/ 2") for row in read_right)
     assert sum(int(row.split()[-3]) for row in read_right) >= 0.75 * 2 * pictures
@@ -252,7 +252,7 @@ def test_the_stress_script_runs_every_condition(mnist_dir, shipped_models, capsy
     assert stress_detection.main(["--pictures", "--pages", "1", "--data-dir", str(mnist_dir),
                                   "--model", str(shipped_models)]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
-    assert len(rows) == 4 + pictures and rows[0].startswith("page photo")
+    assert len(rows) == 5 + pictures and rows[0].startswith("page photo")
 
 
 def test_the_stress_script_draws_on_the_validation_split_when_asked(mnist_dir, shipped_models, monkeypatch, capsys):

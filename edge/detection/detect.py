@@ -47,6 +47,7 @@ class DetectConfig:
     rules: bool = True            # take out long straight thin lines (rules, grid); a drawing has none
     clutter: bool = True          # leave out blobs without paper all round (`_on_paper`); a drawing has none
     zoom: float = 1.0             # how much closer than the work scale this look is (closer.py)
+    light_ink: bool | None = None  # light strokes on a dark ground; None: told from the frame (page.light_ink)
 
 
 # A photo of a single digit: it may fill the frame, so no page-sized limits.
@@ -243,7 +244,7 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
     if min(gray.shape) * scale < MIN_FRAME_SIDE:
         return [], 1.0
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    if light_ink(work):
+    if light_ink(work) if config.light_ink is None else config.light_ink:
         work, color = 255 - work, None  # from here on, dark ink on a light ground
     # A lined page a few degrees askew is levelled, so its lines can be told and taken out.
     turn = skew.slant(work) if config.rules else 0.0

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from typing import Callable
 
 import cv2
 import numpy as np
 
-from digitcam.edge.detection import detect
+from digitcam.edge.detection import detect, margin
 from digitcam.edge.detection.detect import Detection
+from digitcam.edge.detection.margin import INK_STEP
 from digitcam.edge.detection.page import WORK_HEIGHT
 from digitcam.edge.preprocess import clean_background, light_on_dark, to_gray
 
@@ -26,9 +28,14 @@ SINGLE_DIGIT_SIDE = 200  # px: a still picture no larger is a crop of one digit,
 # a fifth of its height on each side, is rarely wider than this.
 NUMBER_ASPECT = 1.4
 SMALLEST_DIGIT = 8  # px in a small picture: noise specks are smaller, and MNIST's digits are 20
-# Of the border's pixels, the share at exactly its median level for a computer-made ground.
+# Of the border's pixels, the share at exactly its most common level for a computer-made ground.
 FLAT_BORDER = 0.9
-INK_STEP = 40  # grey levels from a drawing's ground: its ink, not the edge of a smoothed line
+# A computer-made digit cropped close reaches the border with its ink: then a smaller share of
+# the border will do, as long as what is off the ground level is ink, far from it, and not
+# noise around it (of those pixels, a camera's are nearly all within NOISE_LEVELS of the ground).
+INKED_BORDER = 0.25
+NOISE_LEVELS = 12
+NOISE_SHARE = 0.4
 INK_WIDTH = 2  # px: the thinnest line a page's ink mask keeps
 # A photo of one digit is looked at with its longer side this long, up or down. The digit fills
 # much of it, and at the full work height its strokes (up to a tenth of its height, and wider
@@ -56,11 +63,31 @@ def whole_if_digit_shaped(image: np.ndarray) -> list[Detection]:
 
 
 def computer_made(gray: np.ndarray) -> bool:
-    """Whether the ground is one exact grey level: no camera or scanner noise on it."""
+    """Whether the ground is one exact grey level: no camera or scanner noise on it, though the
+    digit's ink may reach the picture's edge."""
     if gray.size == 0:
         return True
-    border = _border(gray)
-    return float(np.mean(border == np.median(border))) >= FLAT_BORDER
+    counts = np.bincount(_border(gray), minlength=256)
+    ground = int(counts.argmax())  # ground_level, with the counts kept
+    exact = counts[ground] / counts.sum()
+    if exact >= FLAT_BORDER:
+        return True
+    near = (counts[max(0, ground - NOISE_LEVELS):ground + NOISE_LEVELS + 1].sum() - counts[ground]) / counts.sum()
+    return exact >= INKED_BORDER and near <= NOISE_SHARE * (1 - exact)
+
+
+def ground_level(gray: np.ndarray) -> int:
+    """A computer-made picture's ground: its border's most common grey level. (Its median is
+    the ink's when a bold digit cropped close covers half the border.)"""
+    return int(np.bincount(_border(gray), minlength=256).argmax())
+
+
+def drawn_light(gray: np.ndarray) -> bool:
+    """Whether a computer-made picture's ink is lighter than its ground. Told by the whole
+    picture's median instead, a digit cropped close, half of it ink, may come out inverted."""
+    ground = ground_level(gray)
+    ink = gray[np.abs(gray.astype(np.int16) - ground) > INK_STEP]
+    return ink.size > 0 and float(ink.mean()) > ground
 
 
 def _border(gray: np.ndarray) -> np.ndarray:
@@ -110,9 +137,10 @@ def photo_digit(image: np.ndarray, config: detect.DetectConfig = detect.ONE_DIGI
 
 def one_digit(image: np.ndarray) -> list[Detection]:
     """The one digit a picture shows, read as it is when made on a computer, else found as in a photo."""
-    if computer_made(to_gray(image)):
+    gray = to_gray(image)
+    if computer_made(gray):
         return whole_if_digit_shaped(image)
-    return photo_digit(image) or whole_if_digit_shaped(image)
+    return _with_margin(image, gray, False, photo_digit) or whole_if_digit_shaped(image)
 
 
 def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
@@ -126,13 +154,13 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     digits stand over LARGE_DIGIT of its height is a number cropped close, looked at as a small one.
     """
     h, w = image.shape[:2]
-    if min(h, w) < SMALLEST_DIGIT:
-        return []  # a strip of pixels: no digit fits in it
+    small = max(h, w) <= SINGLE_DIGIT_SIDE
+    if h < SMALLEST_DIGIT or (w < SMALLEST_DIGIT and not small):
+        return []  # a strip of pixels: no digit fits in it, but for a 1 cropped close
     frame = frame_width(to_gray(image))
     if frame:
         inside = find_in_picture(image[frame:h - frame, frame:w - frame], mode)
         return [_scaled(d, 1.0, (frame, frame)) for d in inside]
-    small = max(h, w) <= SINGLE_DIGIT_SIDE
     if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h):
         return one_digit(image)
     if not small:
@@ -157,17 +185,30 @@ def _looked_at(image: np.ndarray, mode: str, interpolation: int) -> list[Detecti
 
 
 def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
+    """The digits of a picture looked at as a page, with a margin of ground added first when
+    ink runs off its edge (`margin.py`)."""
     gray = to_gray(image)
     drawn = computer_made(gray)
+    # Its ink's side of the ground is known from the ground; a photo's is told on the page.
+    light = drawn_light(gray) if drawn else None
+
+    def look(picture: np.ndarray) -> list[Detection]:
+        return _page(picture, mode, drawn, light)
+
+    return _with_margin(image, gray, drawn, look)
+
+
+def _page(image: np.ndarray, mode: str, drawn: bool, light: bool | None) -> list[Detection]:
+    gray = to_gray(image)
     # A drawing has no ruled lines, while a 1 drawn with a line tool or a thin pen is as long,
     # straight and thin as one. A picture's edge is where its owner cropped it, close around the
     # digits, not a camera's edge cutting them off.
-    page = detect.DetectConfig(rules=not drawn, clutter=not drawn, border_margin=-1)
-    found = detect.find_digits(thickened(image, gray, gray.shape[0] / WORK_HEIGHT) if drawn else image, page)
+    page = detect.DetectConfig(rules=not drawn, clutter=not drawn, border_margin=-1, light_ink=light)
+    found = detect.find_digits(thickened(image, gray.shape[0] / WORK_HEIGHT, light) if drawn else image, page)
     if mode == "multi":
         return found
-    whole = photo_digit(thickened(image, gray, max(gray.shape) / LOOK_SIDE) if drawn else image,
-                        replace(detect.ONE_DIGIT_PHOTO, rules=page.rules, clutter=page.clutter))
+    whole = photo_digit(thickened(image, max(gray.shape) / LOOK_SIDE, light) if drawn else image,
+                        replace(detect.ONE_DIGIT_PHOTO, rules=page.rules, clutter=page.clutter, light_ink=light))
     if not whole:
         return found or whole_if_digit_shaped(image)
     if not found:
@@ -182,6 +223,16 @@ def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
     return found if apart else whole
 
 
+def _with_margin(image: np.ndarray, gray: np.ndarray, drawn: bool,
+                 look: Callable[[np.ndarray], list[Detection]]) -> list[Detection]:
+    """What `look` finds in the picture, with ground added round it first when ink runs off its
+    edge (`margin.py`), boxed in the picture's own pixels."""
+    padded, pad = margin.added(image, gray, ground_level(gray) if drawn else None)
+    if not pad:
+        return look(image)
+    return [_scaled(d, 1.0, (-pad, -pad), within=gray.shape) for d in look(padded)]
+
+
 def _resized(image: np.ndarray, scale: float, interpolation: int) -> np.ndarray:
     h, w = image.shape[:2]
     if min(h, w) * scale >= 1:
@@ -190,12 +241,17 @@ def _resized(image: np.ndarray, scale: float, interpolation: int) -> np.ndarray:
     return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=interpolation)
 
 
-def _scaled(found: Detection, factor: float, offset: tuple[int, int] = (0, 0)) -> Detection:
-    """`found` with its box (and its pieces') scaled by `factor`, then moved by `offset`."""
+def _scaled(found: Detection, factor: float, offset: tuple[int, int] = (0, 0),
+            within: tuple[int, ...] | None = None) -> Detection:
+    """`found` with its box (and its pieces') scaled by `factor`, then moved by `offset` (and
+    cut to a picture of shape `within`)."""
     x, y, w, h = found.box
     box = (int(x * factor) + offset[0], int(y * factor) + offset[1], max(1, round(w * factor)),
            max(1, round(h * factor)))
-    return replace(found, box=box, splits=[[_scaled(piece, factor, offset) for piece in option]
+    if within is not None:
+        x0, y0 = min(max(0, box[0]), within[1] - 1), min(max(0, box[1]), within[0] - 1)
+        box = (x0, y0, max(1, min(box[0] + box[2], within[1]) - x0), max(1, min(box[1] + box[3], within[0]) - y0))
+    return replace(found, box=box, splits=[[_scaled(piece, factor, offset, within) for piece in option]
                                            for option in found.splits])
 
 
@@ -205,7 +261,7 @@ def _centre_in(box: detect.Box, outer: detect.Box) -> bool:
     return ox <= x + w / 2 <= ox + ow and oy <= y + h / 2 <= oy + oh
 
 
-def thickened(image: np.ndarray, gray: np.ndarray, reduction: float) -> np.ndarray:
+def thickened(image: np.ndarray, reduction: float, light: bool) -> np.ndarray:
     """A drawing with its ink grown to what two pixels become when it is reduced `reduction` times.
 
     A page's ink mask takes out lines under two pixels wide (specks and grain), and reduced by
@@ -213,9 +269,5 @@ def thickened(image: np.ndarray, gray: np.ndarray, reduction: float) -> np.ndarr
     as ink; grown first, it stays a line two pixels wide.
     """
     grow = math.ceil(INK_WIDTH * max(1.0, reduction))
-    ground = float(np.median(_border(gray)))
-    ink = gray[np.abs(gray.astype(np.int16) - ground) > INK_STEP]
-    if ink.size == 0:
-        return image
-    spread = cv2.erode if float(ink.mean()) < ground else cv2.dilate  # dark ink, or light
+    spread = cv2.dilate if light else cv2.erode
     return spread(image, np.ones((grow, grow), np.uint8))

@@ -199,6 +199,8 @@ def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
 
 
 def _page(image: np.ndarray, mode: str, drawn: bool, light: bool | None) -> list[Detection]:
+    """`_on_a_page`'s look, told whether the picture is `drawn` and its ink `light` before any
+    margin was added (a photo's margin is smooth, and would pass for a drawing's ground)."""
     gray = to_gray(image)
     # A drawing has no ruled lines, while a 1 drawn with a line tool or a thin pen is as long,
     # straight and thin as one. A picture's edge is where its owner cropped it, close around the

@@ -39,6 +39,10 @@ WIDEST_SPLIT_PENALTY = 2.0
 # one digit written flat (a 7 lying on its side).
 CUT_SPLIT_PENALTY = 0.5
 AS_TALL = 0.75
+# A blob joined from two tall parts side by side (`Detection.parted`) is read as those two parts
+# at APART_PENALTY x their doubt: set apart by paper all down, they are two digits more often
+# than the parts of one.
+APART_PENALTY = 0.5
 # A blob wider than digits usually are is read (whole or cut) only when the reading is this
 # sure (geometric mean): a scribble or a word, whole or cut apart, gives unsure readings.
 WIDE_MIN_SURENESS = 0.8
@@ -105,14 +109,16 @@ def read(found: list[Detection], recognizer: Recognizer) -> FrameResult:
         # Context makes two digits likelier than one, not three likelier than two: only the
         # first cut is rewarded, and each further one pays as it would without context.
         first, further = split_penalty(detection.box, beside), split_penalty(detection.box)
-        for alternative in alternatives:
+        for k, alternative in enumerate(alternatives):
             start, at = at, at + len(alternative)
             sureness = _score(predictions[start:at])
             if (detection.wide and sureness < WIDE_MIN_SURENESS) or \
                     (detection.sign and sureness < SIGN_MIN_SURENESS):
                 continue
             cuts = len(alternative) - 1
-            score = -(1.0 - sureness + DOUBT_FLOOR) * (first * further ** (cuts - 1) if cuts else 1.0)
+            penalty = APART_PENALTY if detection.parted and k == len(alternatives) - 1 else \
+                first * further ** (cuts - 1) if cuts else 1.0
+            score = -(1.0 - sureness + DOUBT_FLOOR) * penalty
             if best is None or score > best[0]:
                 best = (score, start, alternative)
         if best is not None:

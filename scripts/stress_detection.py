@@ -4,16 +4,17 @@ A second, independent generator: pencil, sticky notes, red ink, markers, fine pe
 falling off, dim rooms, blur, JPEG, tilt, small and big digits, cells, the boxes of a form,
 dark squared paper, a form or a lined page 3-10 degrees askew, underlines, a decimal point, a
 colon, a dash, a comma, a degree sign, a plus or an equals sign between the digits (a pen's, a
-marker's), digits close enough to touch, wide digits (never to be cut in two), digits of uneven
-height on one baseline (print-like, but handwriting), hard and soft shadows, a hand at the
-edge, a wooden desk, light ink on a dark ground, a notebook page, a camera at an angle or
-shaking, glare, writing showing through from the back of the sheet, pencil rubbed out, phone
-photos (3 megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or
-ruled), a page scan, a long number, a card number, a row of digits across a page, a page on a
-desk in a dim room, a sheet held up before a cluttered scene (a portrait, a temple, a flower),
-a pen lying on the sheet, a hard or a soft shadow across a sheet on a desk, a band of shadow
-across one, the shadow of a pen across a page, on a desk or filling the frame. `--luminance`
-hands detection the camera frames and page photos in grey, as the Pi camera gives them.
+marker's), digits close enough to touch, digits set close by their ink (half of them 1s), wide
+digits (never to be cut in two), digits of uneven height on one baseline (print-like, but
+handwriting), hard and soft shadows, a hand at the edge, a wooden desk, light ink on a dark
+ground, a notebook page, a camera at an angle or shaking, glare, writing showing through from
+the back of the sheet, pencil rubbed out, phone photos (3 megapixels: on a desk, in pencil,
+dim, blurred, as JPEG; 12 megapixels, plain or ruled), a page scan, a long number, a card
+number, a row of digits across a page, a page on a desk in a dim room, a sheet held up before a
+cluttered scene (a portrait, a temple, a flower), a pen lying on the sheet, a hard or a soft
+shadow across a sheet on a desk, a band of shadow across one, the shadow of a pen across a
+page, on a desk or filling the frame. `--luminance` hands detection the camera frames and page
+photos in grey, as the Pi camera gives them.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the
@@ -55,7 +56,8 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
           count: tuple[int, int] = (2, 6), paper=PAPER, ink=INK, spacing: float = 1.25,
           stroke: Callable[[np.ndarray, int], np.ndarray] | None = None, cells: bool = False, boxes: bool = False,
           underline: bool = False, on_line: bool = False, group: int = 0, marks: tuple[str, ...] = (),
-          size: tuple[int, int] = (640, 480)) -> tuple[np.ndarray, np.ndarray, str]:
+          size: tuple[int, int] = (640, 480), ink_gap: tuple[float, float] | None = None,
+          ones: float = 0.0) -> tuple[np.ndarray, np.ndarray, str]:
     """A float page (640x480 unless `size` says) with a row of handwritten digits; returns the
     page, ink alpha and truth.
 
@@ -64,11 +66,17 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
     `cells`: a box drawn around each digit; `boxes`: a row of printed boxes, one digit in each.
     `marks`: one of these (see `punctuate`) after one digit but the last, drawn with the digits'
     pen (a time, a price, a phone number); the truth is the digits alone.
+    `ink_gap`: each digit set this share of the height (from, to) after the last one's ink, as a
+    hand spaces them (a 1 stands as close to its neighbours as a wide digit does), not at a
+    fixed pitch. `ones`: the share of the digits that are 1s, the narrowest.
     """
     w, h = size
     n = int(rng.integers(*count))
     size = int(rng.integers(*height))
     pick = rng.integers(0, len(labels), n)
+    if ones:
+        ones_at = np.nonzero(labels == 1)[0]
+        pick = np.where(rng.random(n) < ones, rng.choice(ones_at, n) if len(ones_at) else pick, pick)
     alpha = np.zeros((h, w), np.float32)
     pitch = int(size * spacing)
     spaces = (n - 1) // group if group else 0
@@ -80,6 +88,10 @@ def write(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, *, h
         if stroke is not None:
             glyph = stroke(glyph, side)
         x, y = x0 + (k + (k // group if group else 0)) * pitch, y0 + int(rng.integers(-5, 6))
+        if ink_gap:
+            inked = np.nonzero((glyph > 0.3).any(axis=0))[0]
+            x = x0 if k == 0 else after + int(rng.uniform(*ink_gap) * size) - int(inked.min())
+            after = x + int(inked.max())
         if on_line:  # the ink's lowest point on the baseline, give or take a pixel
             bottom = int(np.nonzero((glyph > 0.3).any(axis=1))[0].max())
             y = y0 + size - bottom + int(rng.integers(-1, 2))
@@ -383,6 +395,7 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "marker: plus, equals": plain(**sums, stroke=marker),
         "close together": plain(spacing=0.78, count=(3, 6)),
         "touching": plain(spacing=0.64, count=(2, 5)),
+        "close by their ink": plain(ink_gap=(0.04, 0.15), ones=0.5, count=(2, 6)),
         "wide digits": wide,
         "uneven, on a line": plain(on_line=True),
         "small, uneven, line": plain(on_line=True, height=(26, 40), spacing=1.4),

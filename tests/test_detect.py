@@ -1163,3 +1163,13 @@ def test_a_rule_or_an_underline_beside_a_digit_counts_as_paper_and_clutter_does_
     assert detect._paper_share(underlined, 1, 4) == 1.0 and detect._paper_share(underlined, 1, 2) < 0.8
     assert detect._paper_share(underlined.T, 0, 4) == 1.0  # a box's wall beside a digit
     assert detect._paper_share(clutter, 1, 4) < detect.ON_PAPER
+
+
+def test_digits_set_close_by_their_ink_are_read_apart(small_mnist, recognizer, monkeypatch):
+    """A hand sets a 1 as close to its neighbours as a wide digit (a tenth of their height
+    apart): close enough to be joined as the parts of one digit. Joined side by side, both tall,
+    the parts are offered to the model as two digits too (`Detection.parted`)."""
+    pages = stress_pages(small_mnist, "close by their ink", seed=5, count=12)
+    now = exact(pages, recognizer)
+    monkeypatch.setattr(reading, "APART_PENALTY", float("inf"))  # never read as the parts
+    assert now >= 9 and exact(pages, recognizer) <= now - 4

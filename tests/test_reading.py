@@ -50,6 +50,25 @@ def read(detections, script):
     return reading.read(detections, Recognizer(ScriptedBackend(script)))
 
 
+def parted(width: int = 40) -> Detection:
+    """A blob joined from two tall parts side by side (two 1s written close, or one 0 in two arcs)."""
+    joined = blob((0, 0, width, 50))
+    joined.splits, joined.parted = [[blob((0, 0, 10, 50)), blob((width - 10, 0, 10, 50), seed=1)]], True
+    return joined
+
+
+@pytest.mark.parametrize("whole, pieces, expect", [
+    ((1, 0.999), [(1, 0.999), (1, 0.999)], "11"),  # equally sure: parts set apart are two digits
+    ((0, 0.99), [(1, 0.97), (1, 0.95)], "0"),      # a 0 broken in two arcs reads best whole
+    ((4, 0.90), [(1, 0.99), (7, 0.99)], "17"),
+])
+def test_parts_joined_side_by_side_are_two_digits_unless_one_reads_surer(whole, pieces, expect):
+    """Paper all down between them makes two digits likelier than one: the parts' doubt counts
+    half (APART_PENALTY), where a cut through ink pays eightfold."""
+    result = read([parted()], [whole, *pieces])
+    assert "".join(str(p.digit) for _, p in result.items) == expect
+
+
 @pytest.mark.parametrize("whole, pieces, expect", [
     ((0, 0.999), [(1, 0.999), (2, 0.999)], "0"),   # equally sure: one digit is likelier
     ((8, 0.90), [(3, 0.999), (5, 0.999)], "35"),   # the whole is doubtful, the pieces are not

@@ -14,7 +14,7 @@ Small digits in a large frame get a second, closer look (`closer.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Callable, TypeVar
 
 import cv2
@@ -23,7 +23,7 @@ import numpy as np
 from digitcam.edge.detection import boxes, closer, marks, pens, skew, textlines
 from digitcam.edge.detection.page import PAPER_LEVEL, WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
 from digitcam.edge.preprocess import to_gray
-from digitcam.edge.detection.touching import split_options, stacked_split
+from digitcam.edge.detection.touching import Piece, parts_split, split_options, stacked_split
 
 Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
 T = TypeVar("T")
@@ -60,7 +60,9 @@ class Detection:
     pieces (each piece a Detection), and the model decides between them and the whole
     (`reading.read`). `whole` is False when the blob is far too wide to be one digit, and
     `wide` True when it is wider than digits usually are, and `sign` when it is shaped like a
-    plus sign and smaller than a digit beside it: then any reading must be sure."""
+    plus sign and smaller than a digit beside it: then any reading must be sure. `parted` is
+    True when it was joined from two tall parts side by side (APART_HEIGHT), which may be two
+    digits written close: its last split holds them."""
 
     box: Box
     ink: np.ndarray = field(repr=False)  # light-on-dark ink crop, ready for to_mnist(light_ink=True)
@@ -68,6 +70,7 @@ class Detection:
     whole: bool = True
     wide: bool = False
     sign: bool = False
+    parted: bool = False  # its last split is the two parts it was joined from, side by side
 
 
 def _scale_for(gray: np.ndarray) -> float:
@@ -84,6 +87,10 @@ SPLIT_ASPECT = 1.3  # squarer blobs are one digit far more often than two (a fra
 WIDE_DIGIT_ASPECT = 2.2  # a 2 or 5 written flat: read whole only when the model is sure
 MAX_SPLIT_ASPECT = 3.6
 SPLIT_HEIGHT = 2
+# Parts merged side by side, each at least APART_HEIGHT of their joined height and overlapping
+# across by at most APART_OVERLAP of the narrower one's width (two 1s, a 1 and a 7 written
+# close, slanting or not), may be two digits: the model is asked both ways (`reading.py`).
+APART_HEIGHT, APART_OVERLAP = 0.75, 0.5
 EDGE_SLIVER = 0.7  # x the height of the digits clear of a still picture's edge: shorter blobs at it are shade
 MIN_FRAME_SIDE = 8  # px at work scale: a strip narrower than this holds no digit
 EDGE_FILL = 0.35  # of a blob's box past a levelled still picture's edge: its corners' fill, not the photo
@@ -162,15 +169,41 @@ def ink_mask(gray: np.ndarray, config: DetectConfig, color: np.ndarray | None = 
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3)))
 
 
+def _sides(a: list, b: list, height: int) -> list:
+    """The two sides of parts `a` and `b` joined (entries of `_merge`), when they are tall parts
+    side by side, or when one of them has sides and the other is a small piece of one side (a
+    stroke's broken end): then it joins the side it lies nearer. Else none ([])."""
+    def tall(part: list) -> bool:
+        return part[3] >= APART_HEIGHT * height
+
+    if not a[8] and not b[8]:
+        across = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+        if tall(a) and tall(b) and across <= APART_OVERLAP * min(a[2], b[2]):
+            return sorted(([part[0], part[0] + part[2], part[7]] for part in (a, b)), key=itemgetter(0))
+        return []
+    if a[8] and b[8]:
+        return []
+    sided, piece = (a, b) if a[8] else (b, a)
+    if tall(piece):
+        return []  # a third digit, or a stroke across both
+    centre = piece[0] + piece[2] / 2
+    near = min(range(2), key=lambda k: abs(centre - (sided[8][k][0] + sided[8][k][1]) / 2))
+    sides = [list(side) for side in sided[8]]
+    sides[near] = [min(sides[near][0], piece[0]), max(sides[near][1], piece[0] + piece[2]), sides[near][2] + piece[7]]
+    return sides
+
+
 def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
     """Join the parts of one digit (an open 4, a 5's detached bar, a broken stroke).
 
     Two parts merge when they touch or nearly touch and the joined box is still digit-shaped
     (not wider than tall by much), so neighbouring digits on a line stay apart. Each entry is
-    [x, y, w, h, ink area, cut row, colon]: the cut row is set where two parts one above the other
-    were joined only because they all but touch, so the model can still read them as two; colon
-    is True where the parts were two dots or dashes of a size one above the other (a colon, an
-    equals sign).
+    [x, y, w, h, ink area, cut row, colon, labels, sides]: the cut row is set where two parts one
+    above the other were joined only because they all but touch, so the model can still read
+    them as two; colon is True where the parts were two dots or dashes of a size one above the
+    other (a colon, an equals sign); labels are the parts' component labels, and sides, when
+    two tall parts were joined side by side, their two groups of labels with their extents
+    across ([x0, x1, labels] each; see `_sides`).
     """
     tall = [b[3] for b in boxes if b[3] >= config.min_height // 2]
     typical = float(np.median(tall)) if tall else float(config.min_height)
@@ -200,7 +233,8 @@ def _merge(boxes: list[list[int]], config: DetectConfig) -> list[list[int]]:
                     cut = (upper[1] + upper[3] + lower[1]) // 2 if y1 - y0 > MERGED_HEIGHT * typical else a[5]
                     colon = gap_y > 0 and marks.dot_or_dash(a, digit) and marks.dot_or_dash(box, digit) and \
                         max(a[3], box[3]) <= 1.5 * min(a[3], box[3])
-                    merged[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + box[4], cut, colon]
+                    merged[i] = [x0, y0, x1 - x0, y1 - y0, a[4] + box[4], cut, colon, a[7] + box[7],
+                                 _sides(a, box, y1 - y0)]
                     changed = True
                     break
             else:
@@ -254,7 +288,7 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
             color = cv2.resize(color, (work.shape[1], work.shape[0]), interpolation=cv2.INTER_AREA)
             color = skew.level(color, turn)[0]
         work, back = skew.level(work, turn)
-    boxes, cuts, signs, mask, ink_source = _find(work, config, roi is None, color)
+    boxes, cuts, apart, signs, mask, ink_source = _find(work, config, roi is None, color)
 
     def detection(box: Box, own: np.ndarray | None = None) -> Detection:
         x, y, w, h = box if back is None else skew.box_back(box, back)
@@ -275,6 +309,9 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
         halves = stacked_split(mask, box, cuts[box]) if box in cuts else []
         if halves:
             found.splits.append([detection(*piece) for piece in halves])
+        if apart.get(box):
+            found.splits.append([detection(*piece) for piece in apart[box]])
+            found.parted = True
         if found.whole or found.splits:
             detections.append(found)
     if roi is None and config.border_margin < 0:
@@ -293,10 +330,11 @@ def _min_height(config: DetectConfig, frame_h: int) -> float:
 
 
 def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
-          color: np.ndarray | None = None) -> tuple[list[Box], dict[Box, int], set[Box], np.ndarray, np.ndarray]:
+          color: np.ndarray | None = None) -> tuple[list[Box], dict[Box, int], dict[Box, list[Piece]], set[Box],
+                                                    np.ndarray, np.ndarray]:
     """Digit boxes for dark ink on a light ground in a work-scale grey image, the rows where
-    stacked halves were joined, the boxes that may be plus signs, the ink mask and the
-    flattened image."""
+    stacked halves were joined, the two parts of those joined from tall parts side by side,
+    the boxes that may be plus signs, the ink mask and the flattened image."""
     paper = paper_mask(work, color)
     light = paper_light(work, paper)
     flat = flatten(work, light)
@@ -325,14 +363,15 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
         labels, stats, kept, faint = parts_of(mask)
     # Faint parts lead to no box, but stay in the mask: one inside a digit's box (a loop drawn
     # lightly) is part of what the model sees there.
-    parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None, False] for i in kept if i not in faint]
+    parts = [[*stats[i, :4].tolist(), int(stats[i, 4]), None, False, [i], []] for i in kept if i not in faint]
     boxes = _merge(parts, config)
     frame_h, frame_w = work.shape
     max_height = config.max_height_share * (frame_h if whole_frame else max(frame_h, WORK_HEIGHT))
     found = []
     cuts: dict[Box, int] = {}
     bars: dict[Box, float] = {}
-    for x, y, w, h, area, cut, _ in boxes:
+    apart: dict[Box, list[Piece]] = {}
+    for x, y, w, h, area, cut, _, _, sides in boxes:
         if not min_height <= h <= max_height:
             continue
         if not config.min_aspect <= w / h <= max(config.max_aspect, WIDE_DIGIT_ASPECT) and \
@@ -359,8 +398,10 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
             bars[(x, y, w, h)] = length
         if cut is not None:
             cuts[(x, y, w, h)] = cut
+        if sides:
+            apart[(x, y, w, h)] = parts_split(labels, (x, y, w, h), [side[2] for side in sides])
     kept, signs = marks.sift(pens.without_pens(found, bars), boxes, mask, flat, lambda box: _solid(flat, box))
-    return kept, cuts, signs, mask, flat
+    return kept, cuts, apart, signs, mask, flat
 
 
 def _without_edge_slivers(found: list[Detection], frame_w: int, frame_h: int) -> list[Detection]:

@@ -89,3 +89,12 @@ def stacked_split(mask: np.ndarray, box: Box, row: int) -> list[Piece]:
         own[top:bottom] = region[top:bottom]
         pieces.append(_trimmed(own, x, y))
     return pieces if all(piece is not None for piece in pieces) else []
+
+
+def parts_split(labels: np.ndarray, box: Box, sides: list[list[int]]) -> list[Piece]:
+    """The pieces of a blob joined from parts side by side: the ink of each side's component
+    `labels` (they may overlap across, as slanting digits do)."""
+    x, y, w, h = box
+    region = labels[y:y + h, x:x + w]
+    pieces = [_trimmed(np.isin(region, side).astype(np.uint8), x, y) for side in sides]
+    return pieces if all(piece is not None for piece in pieces) else []  # type: ignore[return-value]

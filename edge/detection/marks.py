@@ -50,9 +50,9 @@ def sift(found: list[Box], parts: list[list], mask: np.ndarray, flat: np.ndarray
          solid: Callable[[Box], bool]) -> tuple[list[Box], set[Box]]:
     """`found` less the marks among it, and the boxes left that may be plus or equals signs (to
     be read only when the model is sure of them). `parts` are the merged parts `found` came from
-    ([x, y, w, h, ink area, cut row, colon]), `mask` the ink, `flat` the grey image with its
-    light evened out, and `solid(box)` says whether it shows no lighter hole in a box, as a
-    pen's dot shows none."""
+    ([x, y, w, h, ink area, cut row, colon, ...], as `detect._merge` makes them), `mask` the
+    ink, `flat` the grey image with its light evened out, and `solid(box)` says whether it
+    shows no lighter hole in a box, as a pen's dot shows none."""
     shares = {tuple(p[:4]): COLON_SHARE if p[6] else DOT_SHARE for p in parts if p[6] or dot_or_dash(p)}
     kept = [box for box in found if not beside_a_digit(
         box, found, shares[box] if box in shares and solid(box) else MARK_SHARE)]

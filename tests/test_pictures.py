@@ -370,3 +370,19 @@ def test_a_frame_around_a_drawing_is_looked_through(recognizer, frame, height):
 def test_a_picture_without_a_frame_has_none(small_mnist):
     assert pictures.frame_width(small_mnist.x_test[0]) == 0  # MNIST's black ground
     assert pictures.frame_width(cv2.cvtColor(drawing("17", 100, 6), cv2.COLOR_BGR2GRAY)) == 0
+
+
+@pytest.mark.parametrize("gap", [0.1, 0.25])
+def test_two_ones_in_a_small_picture_are_read_as_two(recognizer, small_mnist, gap):
+    """Two 1s leave a picture narrower than a number's (NUMBER_ASPECT): found side by side, as
+    tall, they are two digits, joined into one blob (gap 0.1 of their height) or not (0.25)."""
+    ones = [cropped_close(d) for d in small_mnist.x_test[small_mnist.y_test == 1][:8]]
+    readings = []
+    for left, right_one in zip(ones[::2], ones[1::2]):
+        pair = [cv2.resize(d, (d.shape[1] * 100 // d.shape[0], 100)) for d in (left, right_one)]
+        row = np.hstack([pair[0], np.zeros((100, int(gap * 100)), np.uint8), pair[1]])
+        picture = 255 - np.pad(row, 50)
+        assert max(picture.shape) <= pictures.SINGLE_DIGIT_SIDE and picture.shape[1] < picture.shape[0]
+        readings.append(read(pictures.find_in_picture(picture), recognizer).number(0.0))
+    assert readings.count("11") >= 3, readings
+    assert read(pictures.find_in_picture(255 - np.pad(ones[0], 50)), recognizer).number(0.0) == "1"

@@ -144,8 +144,8 @@ def configure_predict(p: argparse.ArgumentParser) -> None:
     add_model_flags(p)
     p.add_argument("--mode", choices=("auto", "single", "multi"), default="auto",
                    help=f"single: the image is one digit; multi: find digits on the page; auto: images up to "
-                        f"{SINGLE_DIGIT_SIDE} px are one digit unless a number is found on a wide one, larger "
-                        f"ones pages (one digit if none is found)")
+                        f"{SINGLE_DIGIT_SIDE} px are one digit unless a number is found on a wide one or digits "
+                        f"of a height stand side by side (two 1s), larger ones pages (one digit if none is found)")
     p.add_argument("--threshold", type=unit_float, default=DEFAULT_THRESHOLD)
     p.add_argument("--json", action="store_true", help="one JSON line per image")
 

@@ -116,8 +116,10 @@ def read(found: list[Detection], recognizer: Recognizer) -> FrameResult:
                     (detection.sign and sureness < SIGN_MIN_SURENESS):
                 continue
             cuts = len(alternative) - 1
-            penalty = APART_PENALTY if detection.parted and k == len(alternatives) - 1 else \
-                first * further ** (cuts - 1) if cuts else 1.0
+            if detection.parted and k == len(alternatives) - 1:
+                penalty = APART_PENALTY
+            else:
+                penalty = first * further ** (cuts - 1) if cuts else 1.0
             score = -(1.0 - sureness + DOUBT_FLOOR) * penalty
             if best is None or score > best[0]:
                 best = (score, start, alternative)

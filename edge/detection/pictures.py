@@ -83,10 +83,9 @@ def ground_level(gray: np.ndarray) -> int:
     return int(np.bincount(_border(gray), minlength=256).argmax())
 
 
-def drawn_light(gray: np.ndarray) -> bool:
-    """Whether a computer-made picture's ink is lighter than its ground. Told by the whole
+def drawn_light(gray: np.ndarray, ground: int) -> bool:
+    """Whether a computer-made picture's ink is lighter than its `ground` level. Told by the whole
     picture's median instead, a digit cropped close, half of it ink, may come out inverted."""
-    ground = ground_level(gray)
     ink = gray[np.abs(gray.astype(np.int16) - ground) > INK_STEP]
     return ink.size > 0 and float(ink.mean()) > ground
 
@@ -141,7 +140,7 @@ def one_digit(image: np.ndarray) -> list[Detection]:
     gray = to_gray(image)
     if computer_made(gray):
         return whole_if_digit_shaped(image)
-    return _with_margin(image, gray, False, photo_digit) or whole_if_digit_shaped(image)
+    return _with_margin(image, gray, None, photo_digit) or whole_if_digit_shaped(image)
 
 
 def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
@@ -162,11 +161,12 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     small = max(h, w) <= SINGLE_DIGIT_SIDE
     if h < SMALLEST_DIGIT or (w < SMALLEST_DIGIT and not small):
         return []  # a strip of pixels: no digit fits in it, but for a 1 cropped close
-    frame = frame_width(to_gray(image))
+    gray = to_gray(image)
+    frame = frame_width(gray)
     if frame:
         inside = find_in_picture(image[frame:h - frame, frame:w - frame], mode)
         return [_scaled(d, 1.0, (frame, frame)) for d in inside]
-    if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h and _one_column_of_ink(image)):
+    if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h and _one_column_of_ink(gray)):
         return one_digit(image)
     if not small:
         found = _on_a_page(image, mode)
@@ -184,11 +184,10 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     return one_digit(image)
 
 
-def _one_column_of_ink(image: np.ndarray) -> bool:
+def _one_column_of_ink(gray: np.ndarray) -> bool:
     """Whether a computer-made picture's ink leaves no column of ground between its ends: then
     it cannot hold digits side by side, and is read as one digit without a page's look (0.4 ms
     for an MNIST file, against 6.5)."""
-    gray = to_gray(image)
     if not computer_made(gray):
         return False
     columns = np.nonzero((np.abs(gray.astype(np.int16) - ground_level(gray)) > INK_STEP).any(axis=0))[0]
@@ -218,13 +217,14 @@ def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
     ink runs off its edge (`margin.py`)."""
     gray = to_gray(image)
     drawn = computer_made(gray)
+    ground = ground_level(gray) if drawn else None
     # Its ink's side of the ground is known from the ground; a photo's is told on the page.
-    light = drawn_light(gray) if drawn else None
+    light = drawn_light(gray, ground) if ground is not None else None
 
     def look(picture: np.ndarray) -> list[Detection]:
         return _page(picture, mode, drawn, light)
 
-    return _with_margin(image, gray, drawn, look)
+    return _with_margin(image, gray, ground, look)
 
 
 def _page(image: np.ndarray, mode: str, drawn: bool, light: bool | None) -> list[Detection]:
@@ -254,11 +254,12 @@ def _page(image: np.ndarray, mode: str, drawn: bool, light: bool | None) -> list
     return found if apart else whole
 
 
-def _with_margin(image: np.ndarray, gray: np.ndarray, drawn: bool,
+def _with_margin(image: np.ndarray, gray: np.ndarray, ground: int | None,
                  look: Callable[[np.ndarray], list[Detection]]) -> list[Detection]:
     """What `look` finds in the picture, with ground added round it first when ink runs off its
-    edge (`margin.py`), boxed in the picture's own pixels."""
-    padded, pad = margin.added(image, gray, ground_level(gray) if drawn else None)
+    edge (`margin.py`; `ground` is a drawing's ground level, None for a photo), boxed in the
+    picture's own pixels."""
+    padded, pad = margin.added(image, gray, ground)
     if not pad:
         return look(image)
     return [_scaled(d, 1.0, (-pad, -pad), within=gray.shape) for d in look(padded)]

@@ -537,7 +537,11 @@ def skeleton(mask: np.ndarray) -> np.ndarray:
             return img
 
 
-DRAWING_PENS = ("pencil, 1 px", "brush, 2-4 px", "brush, 5 % of the height", "as in MNIST", "framed")
+DRAWING_PENS = ("pencil, 1 px", "brush, 2-4 px", "brush, 5 % of the height", "as in MNIST", "framed",
+                "faint in grey")
+# Ink and ground (BGR) 25-50 grey levels apart, though far apart in colour, or a pale grey pen.
+FAINT_COLOURS = (((255, 0, 0), (0, 0, 0)), ((0, 220, 255), (255, 255, 255)), ((215, 215, 215), (255, 255, 255)),
+                 ((150, 30, 0), (0, 0, 0)), ((255, 255, 150), (255, 255, 255)), ((0, 0, 230), (0, 160, 0)))
 
 
 def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pen: str) -> Page:
@@ -545,12 +549,15 @@ def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pe
     path with `pen` (or as they are), dark on a flat light ground or light on a dark one, the
     picture 250-1600 px on its longer side. "framed": a 2-4 px brush, in a frame 1-4 px wide
     (a canvas' outline, a screenshot's border, or a box drawn 4-12 px in), saved as JPEG one
-    time in three."""
+    time in three. "faint in grey": a 2-4 px brush in colours whose grey levels lie close
+    (FAINT_COLOURS), such as blue on black."""
     n = int(rng.integers(1, 5))
     size = min(int(rng.integers(120, 500)), int(1600 / (0.9 * n + 0.6)))
     pick = rng.integers(0, len(labels), n)
     light = rng.random() < 0.25
     ground, ink = (30, 20, 10) if light else (255, 255, 255), (250, 250, 250) if light else (0, 0, 0)
+    if pen == "faint in grey":
+        ink, ground = FAINT_COLOURS[int(rng.integers(len(FAINT_COLOURS)))]
     w, h = max(250, int(size * (0.9 * n + 0.6))), int(size * rng.uniform(1.3, 2.0))
     picture = np.full((h, w, 3), ground, np.float32)
     alpha = np.zeros((h, w), np.float32)
@@ -559,7 +566,8 @@ def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pe
         if pen != "as in MNIST":
             line = skeleton(glyph > 100)
             brush = int(rng.integers(2, 5))  # drawn for every pen, so that each one's pictures stay the same
-            width = {"pencil, 1 px": 1, "brush, 2-4 px": brush, "framed": brush}.get(pen, max(2, size // 20))
+            width = {"pencil, 1 px": 1, "brush, 2-4 px": brush, "framed": brush,
+                     "faint in grey": brush}.get(pen, max(2, size // 20))
             glyph = cv2.dilate(line * 255, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (width, width))) \
                 if width > 1 else line * 255
         x, y = int(size * (0.3 + 0.9 * k)), (h - size) // 2

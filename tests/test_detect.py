@@ -9,7 +9,8 @@ import pytest
 from digitcam.edge import reading
 from digitcam.edge.detection import boxes, detect, marks, pens, textlines
 from digitcam.edge.detection.page import light_ink, paper_mask
-from digitcam.edge.detection.shadow import colourless
+from digitcam.edge.detection.shadow import colourless, sheet_in_shadow
+from digitcam.edge.detection.sheet import Sheet
 from digitcam.edge.preprocess import to_gray
 from digitcam.edge.sources.synthetic import PAPERS, make_frame
 from digitcam.edge.tracking import iou
@@ -213,6 +214,17 @@ def test_digits_in_a_shadow_on_the_sheet_are_read(small_mnist, recognizer, colou
 def test_a_wooden_desk_beside_the_sheet_is_not_read(small_mnist, recognizer):
     frame, number = _sheet_with_shadow_or_desk(small_mnist, (60, 110, 165))
     assert read(frame, recognizer)[1] == number[1:]  # the digit on the desk is left out
+
+
+def test_a_black_ground_has_no_shadow_on_it():
+    """The paper a light-inked drawing in colour leaves at level 0 (its black ground): shadows
+    are told by their light as a share of the paper's, which divided by zero."""
+    small = np.zeros((60, 80), np.uint8)
+    colour = np.zeros((60, 80, 3), np.uint8)
+    colour[20:40, 20:30] = (255, 0, 0)
+    paper = np.zeros((60, 80), np.uint8)
+    paper[:, :40] = 255
+    assert sheet_in_shadow(Sheet(small, np.ones(small.shape, bool), 1.0), colour, paper) is None
 
 
 @pytest.mark.parametrize("softness", [3, 12])

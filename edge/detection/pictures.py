@@ -46,6 +46,12 @@ LOOK_LENGTH = 40 * LOOK_SIDE  # px: a strip of a picture is looked at no longer 
 LARGE_DIGIT = 0.3  # of a larger picture's height: a digit this tall means a crop of a number
 FRAME_SHARE = 0.25  # of a picture's shorter side: the widest frame or margin looked through for one
 FRAME_LEVELS = 12  # grey levels: a ring of a frame or ground within this of one level (JPEG's noise)
+# Grey levels between a drawing's ground and its ink under which the ink is made to stand out by
+# its colour: blue on black, yellow on white or a pale grey pen are 30-50 levels apart in grey,
+# near INK_STEP, and a page's threshold leaves them out.
+FAINT_DRAWING = 128
+FAINTEST_INK = INK_STEP // 2  # grey levels from the ground: fainter than this, nothing was drawn
+INK_PEAK = 99  # percentile of the ink's distance from the ground taken for its darkest (JPEG's outliers above)
 
 
 def whole_image(image: np.ndarray) -> Detection:
@@ -88,6 +94,32 @@ def drawn_light(gray: np.ndarray, ground: int) -> bool:
     picture's median instead, a digit cropped close, half of it ink, may come out inverted."""
     ink = gray[np.abs(gray.astype(np.int16) - ground) > INK_STEP]
     return ink.size > 0 and float(ink.mean()) > ground
+
+
+def standing_out(image: np.ndarray, gray: np.ndarray) -> np.ndarray:
+    """A computer-made picture whose ink is faint in grey, in grey with the ink as far from the
+    ground as it goes (the picture itself otherwise, or when it is a photo).
+
+    A pixel's ink is its largest difference from the ground's colour in any channel: where a
+    stroke's edge blends into the ground, that grows with the stroke's coverage, as grey does
+    for black on white. The ink keeps its side of the ground, darker or lighter.
+    """
+    if not computer_made(gray):
+        return image
+    ground = ground_level(gray)
+    colour = image[..., :3] if image.ndim == 3 else gray[..., None]
+    edge = np.concatenate([colour[0], colour[-1], colour[:, 0], colour[:, -1]])[_border(gray) == ground]
+    tint = np.median(edge, axis=0).astype(np.int16)
+    far = np.abs(colour.astype(np.int16) - tint).max(axis=2)
+    ink = far > FAINTEST_INK
+    if not ink.any():
+        return image
+    in_grey = np.abs(gray[ink].astype(np.int16) - ground)
+    if np.percentile(in_grey, INK_PEAK) >= FAINT_DRAWING:
+        return image  # black on white, and any ink that stands out in grey: as it is
+    peak = max(float(np.percentile(far[ink], INK_PEAK)), INK_STEP)
+    strength = np.clip(far * (255.0 / peak), 0, 255).astype(np.uint8)
+    return 255 - strength if float(gray[ink].mean()) < ground else strength
 
 
 def _border(gray: np.ndarray) -> np.ndarray:
@@ -166,6 +198,8 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     if frame:
         inside = find_in_picture(image[frame:h - frame, frame:w - frame], mode)
         return [_scaled(d, 1.0, (frame, frame)) for d in inside]
+    image = standing_out(image, gray)
+    gray = to_gray(image)
     if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h and _one_column_of_ink(gray)):
         return one_digit(image)
     if not small:

@@ -123,6 +123,8 @@ def sheet_in_shadow(sheet: Sheet, color: np.ndarray | None, paper: np.ndarray) -
         return None
     color = None if color is None or colourless(color) else color
     lit = _Region(lit_paper.astype(np.int32), 1, float(np.median(small[lit_paper])), False, color)
+    if lit.level < 1:
+        return None  # a black ground (a drawing's, in colour): no light for a shadow to take away
     regions, areas = _flat_regions(sheet, color, paper)
     # Most frames have no region dark enough and large enough to be the paper in a shadow.
     if not any(SHADOW_MIN_LIGHT <= r.level / lit.level < 1 / SHADOW_RATIO and area >= SHADED_PART * small.size

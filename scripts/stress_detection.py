@@ -19,7 +19,8 @@ Prints, per condition, how many pages were read exactly, then how many blobs wer
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the
 conditions above), photos cropped around one digit or a number, per light, drawings saved
-from a computer, per pen (and in colours close in grey), and digits cropped close, drawn or photographed. Needs the full
+from a computer, per pen (and in colours close in grey), and digits cropped close, drawn or
+photographed. Needs the full
 MNIST test set, or with `--split validation` the validation split's 5,000 digits: figures to
 choose a model by.
 

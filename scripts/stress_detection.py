@@ -19,8 +19,8 @@ Prints, per condition, how many pages were read exactly, then how many blobs wer
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the
 conditions above), photos cropped around one digit or a number, per light, drawings saved
-from a computer, per pen (and in colours close in grey), and digits cropped close, drawn or
-photographed. Needs the full
+from a computer, per pen (and in colours close in grey, or small on a large canvas), and
+digits cropped close, drawn or photographed. Needs the full
 MNIST test set, or with `--split validation` the validation split's 5,000 digits: figures to
 choose a model by.
 
@@ -539,7 +539,7 @@ def skeleton(mask: np.ndarray) -> np.ndarray:
 
 
 DRAWING_PENS = ("pencil, 1 px", "brush, 2-4 px", "brush, 5 % of the height", "as in MNIST", "framed",
-                "faint in grey")
+                "faint in grey", "small, on a large canvas")
 # Ink and ground (BGR) 25-50 grey levels apart, though far apart in colour, or a pale grey pen.
 FAINT_COLOURS = (((255, 0, 0), (0, 0, 0)), ((0, 220, 255), (255, 255, 255)), ((215, 215, 215), (255, 255, 255)),
                  ((150, 30, 0), (0, 0, 0)), ((255, 255, 150), (255, 255, 255)), ((0, 0, 230), (0, 160, 0)))
@@ -552,6 +552,8 @@ def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pe
     (a canvas' outline, a screenshot's border, or a box drawn 4-12 px in), saved as JPEG one
     time in three. "faint in grey": a 2-4 px brush in colours whose grey levels lie close
     (FAINT_COLOURS), such as blue on black."""
+    if pen == "small, on a large canvas":
+        return small_on_canvas(rng, images, labels)
     n = int(rng.integers(1, 5))
     size = min(int(rng.integers(120, 500)), int(1600 / (0.9 * n + 0.6)))
     pick = rng.integers(0, len(labels), n)
@@ -584,6 +586,20 @@ def drawing(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, pe
             quality = [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(80, 96))]
             picture = cv2.imdecode(cv2.imencode(".jpg", picture, quality)[1], cv2.IMREAD_COLOR)
     return picture, "".join(str(int(labels[i])) for i in pick)
+
+
+def small_on_canvas(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray) -> Page:
+    """1-3 MNIST digits 20-80 px tall, as they are, somewhere on a canvas 1,000-3,000 px high
+    (a paint program's default page, a screenshot), dark on white or light on dark."""
+    n, size = int(rng.integers(1, 4)), int(rng.integers(20, 81))
+    pick = rng.integers(0, len(labels), n)
+    row = np.hstack([cv2.resize(images[i], (size, size), interpolation=cv2.INTER_AREA) for i in pick])
+    h = int(rng.integers(1000, 3001))
+    picture = np.zeros((h, int(h * rng.uniform(1.0, 1.8))), np.uint8)
+    y, x = int(rng.integers(0, h - size)), int(rng.integers(0, picture.shape[1] - row.shape[1]))
+    picture[y:y + size, x:x + row.shape[1]] = row
+    picture = picture if rng.random() < 0.25 else 255 - picture
+    return cv2.cvtColor(picture, cv2.COLOR_GRAY2BGR), "".join(str(int(labels[i])) for i in pick)
 
 
 CLOSE_KINDS = ("drawn, as it is", "drawn, 64 px high", "drawn, 300 px high", "photo, 120 px high",

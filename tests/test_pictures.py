@@ -410,3 +410,25 @@ def test_a_drawing_faint_in_grey_is_read_by_its_colour(recognizer, small_mnist, 
     black_on_white = np.full((side, side), 255, np.uint8)
     black_on_white[side // 4:-side // 4, side // 2 - 2:side // 2 + 2] = 0
     assert pictures.standing_out(black_on_white, black_on_white) is black_on_white  # full contrast: as it is
+
+
+@pytest.mark.parametrize("canvas, height", [(1600, 24), (3000, 40), (3000, 80)])
+def test_a_small_number_on_a_large_canvas_is_read(recognizer, small_mnist, canvas, height):
+    """Reduced with the canvas to a page's height, digits 24-80 px tall came out a few pixels
+    tall, or grown into blots by the thickening a one-pixel pencil needs (of 36 validation
+    numbers of 1-3 digits on 3,000 px canvases, 9 read right). Trimmed to their ink first, they
+    are a small picture's."""
+    rng = np.random.default_rng(6)
+    readings, truths = [], []
+    for k in range(6):
+        picks = rng.integers(0, len(small_mnist.y_test), 1 + k % 3)
+        row = np.hstack([cv2.resize(small_mnist.x_test[i], (height, height), interpolation=cv2.INTER_AREA)
+                         for i in picks])
+        picture = np.full((canvas, canvas * 4 // 3), 255, np.uint8)
+        y, x = rng.integers(0, canvas - height), rng.integers(0, picture.shape[1] - row.shape[1])
+        picture[y:y + height, x:x + row.shape[1]] = 255 - row
+        found = pictures.find_in_picture(picture)
+        assert all(x - height <= d.box[0] and d.box[0] + d.box[2] <= x + row.shape[1] + height for d in found)
+        readings.append(read(found, recognizer).number(0.0))
+        truths.append("".join(str(small_mnist.y_test[i]) for i in picks))
+    assert right(readings, truths) >= 5, (readings, truths)

@@ -51,6 +51,11 @@ FRAME_LEVELS = 12  # grey levels: a ring of a frame or ground within this of one
 # near INK_STEP, and a page's threshold leaves them out.
 FAINT_DRAWING = 128
 FAINTEST_INK = INK_STEP // 2  # grey levels from the ground: fainter than this, nothing was drawn
+# A drawing taller than a page's work height is looked at reduced to it, and a small digit on a
+# large canvas came out a few pixels tall, or grown into a blot by the thickening a one-pixel
+# pencil needs. Such a drawing is read trimmed to its ink, with a margin of TRIM_MARGIN of the
+# ink's longer side, in a window no smaller than a page's (WORK_HEIGHT lines, 4:3).
+TRIM_MARGIN = 0.25
 INK_PEAK = 99  # percentile of the ink's distance from the ground taken for its darkest (JPEG's outliers above)
 
 
@@ -200,6 +205,10 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
         return [_scaled(d, 1.0, (frame, frame)) for d in inside]
     image = standing_out(image, gray)
     gray = to_gray(image)
+    trim = _drawn_ink(gray)
+    if trim is not None:
+        x, y, tw, th = trim
+        return [_scaled(d, 1.0, (x, y)) for d in find_in_picture(image[y:y + th, x:x + tw], mode)]
     if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h and _one_column_of_ink(gray)):
         return one_digit(image)
     if not small:
@@ -216,6 +225,33 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
             (len(found) == 1 and found[0].parted):  # perhaps two digits written close: the model says
         return found
     return one_digit(image)
+
+
+def _drawn_ink(gray: np.ndarray) -> detect.Box | None:
+    """The window of a computer-made picture over WORK_HEIGHT lines tall that its ink lies in,
+    with a margin of ground, when that is less tall than the picture; None otherwise, or for a
+    photo. Read in it, the ink is reduced less, or not at all."""
+    h, w = gray.shape
+    if h <= WORK_HEIGHT or not computer_made(gray):
+        return None
+    rows, cols = np.nonzero(np.abs(gray.astype(np.int16) - ground_level(gray)) > INK_STEP)
+    if len(rows) == 0:
+        return None
+    pad = max(SMALLEST_DIGIT, round(TRIM_MARGIN * max(cols.max() - cols.min(), rows.max() - rows.min())))
+    y0, y1 = _window(rows.min() - pad, rows.max() + 1 + pad, WORK_HEIGHT, h)
+    if y1 - y0 >= h:
+        return None
+    x0, x1 = _window(cols.min() - pad, cols.max() + 1 + pad, WORK_HEIGHT * 4 // 3, w)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _window(start: int, end: int, least: int, limit: int) -> tuple[int, int]:
+    """[start, end) grown about its middle to at least `least` long, then moved or cut to lie
+    within [0, limit)."""
+    grow = max(0, least - (end - start))
+    start, end = start - grow // 2, end + grow - grow // 2
+    shift = max(0, -start) - max(0, end - limit)
+    return max(0, int(start + shift)), min(limit, int(end + shift))
 
 
 def _one_column_of_ink(gray: np.ndarray) -> bool:

@@ -485,6 +485,21 @@ def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light
                                stroke=(lambda g, side: bold(g, side, 8)) if light == "pale marker" else None)
     rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
     size = rows.max() - rows.min()
+    if light in PAPER_LINES:  # the paper's grid or rules drawn under the ink, as dark as pencil
+        ground = np.ones_like(page) * PAPER
+        colour, width = PAPER_LINES[light], max(1, round(size / 50))
+        if light == "squared paper":
+            pitch = max(8, int(size * rng.uniform(0.45, 0.7)))
+            for at in range(int(rng.integers(0, pitch)), max(page.shape[:2]), pitch):
+                cv2.line(ground, (at, 0), (at, page.shape[0] - 1), colour, width)
+                cv2.line(ground, (0, at), (page.shape[1] - 1, at), colour, width)
+        else:  # the digits on a rule, the next above them
+            pitch = max(8, int(size * rng.uniform(0.6, 0.9)))
+            for at in range(int(rows.max()) + 2, -pitch, -pitch):
+                cv2.line(ground, (0, at), (page.shape[1] - 1, at), colour, width)
+            for at in range(int(rows.max()) + 2 + pitch, page.shape[0], pitch):
+                cv2.line(ground, (0, at), (page.shape[1] - 1, at), colour, width)
+        page = ground * (1 - alpha[..., None]) + np.asarray(INK, np.float32) * alpha[..., None]
     left, right, top, bottom = (int(m * size) for m in rng.uniform(0.05, 0.4, 4))
     page = page[max(0, rows.min() - top):rows.max() + bottom, max(0, cols.min() - left):cols.max() + right]
     h, w = page.shape[:2]
@@ -511,7 +526,9 @@ def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light
 PAGE_PHOTOS = ("plain", "hard shadow", "hand at the edge", "wooden desk", "wooden desk, dim", "at an angle",
                "squared, askew", "notebook, askew")
 # A pale marker: a grey felt-tip, or pencil photographed close (its strokes wide in pixels).
-CROP_LIGHTS = ("even", "pencil", "pale marker", "light falls off", "shadow edge", "dim", "jpeg 30")
+CROP_LIGHTS = ("even", "pencil", "pale marker", "light falls off", "shadow edge", "dim", "jpeg 30",
+               "squared paper", "ruled paper")
+PAPER_LINES = {"squared paper": (170, 150, 140), "ruled paper": (215, 175, 140)}  # BGR
 # A number's crop, small (as wide as a crop of one digit, `digitcam predict`'s limit for one is
 # 200 px) or large.
 NUMBER_CROP = {"count": (2, 6), "sides": (100, 1201), "size": (1400, 480)}

@@ -77,6 +77,7 @@ def cropped_close(digit: np.ndarray) -> np.ndarray:
 
 
 CLOSE = 20
+GRID_CROPS = 20
 
 
 @pytest.mark.parametrize("height", [0, 64, 300])  # 0: as it is, about 20 px high
@@ -432,3 +433,21 @@ def test_a_small_number_on_a_large_canvas_is_read(recognizer, small_mnist, canva
         readings.append(read(found, recognizer).number(0.0))
         truths.append("".join(str(small_mnist.y_test[i]) for i in picks))
     assert right(readings, truths) >= 5, (readings, truths)
+
+
+def test_the_pieces_of_a_grid_through_a_number_are_not_read_as_ones(recognizer, small_mnist, monkeypatch):
+    """Seen close up, a grid's lines are as thick as a pen's; broken where they cross, their
+    pieces stood like 1s between the digits. They are far paler than the pen's ink."""
+    from scripts import stress_detection
+
+    rng = np.random.default_rng(6)
+    photos = [stress_detection.crop(rng, small_mnist.x_test, small_mnist.y_test, "squared paper",
+                                    **stress_detection.NUMBER_CROP) for _ in range(GRID_CROPS)]
+
+    def right_readings() -> int:
+        return sum(read(pictures.find_in_picture(photo), recognizer).number(0.0) == truth for photo, truth in photos)
+
+    with_the_rule = right_readings()
+    assert with_the_rule >= GRID_CROPS - 4
+    monkeypatch.setattr(pictures, "PALE_SHARE", 0.0)  # every piece of the grid kept
+    assert right_readings() <= with_the_rule - 4

@@ -51,6 +51,13 @@ FRAME_LEVELS = 12  # grey levels: a ring of a frame or ground within this of one
 # near INK_STEP, and a page's threshold leaves them out.
 FAINT_DRAWING = 128
 FAINTEST_INK = INK_STEP // 2  # grey levels from the ground: fainter than this, nothing was drawn
+# A blob under PALE_THIN of its height wide whose ink is under PALE_SHARE as dark as the wider
+# blobs' (their median) is a piece of the paper's grid or rules, printed paler than the pen and
+# broken up where it crosses the digits or the other lines: a pen's 1 is as dark as its other
+# digits (0.93-1.07 of them in the stress script's crops of numbers; pieces of a grid, 0.2-0.6).
+PALE_THIN = 0.35
+PALE_SHARE = 0.6
+INK_DARKEST = 90  # percentile of a blob's ink taken for its darkness (its strokes' middles)
 # A drawing taller than a page's work height is looked at reduced to it, and a small digit on a
 # large canvas came out a few pixels tall, or grown into a blot by the thickening a one-pixel
 # pencil needs. Such a drawing is read trimmed to its ink, with a margin of TRIM_MARGIN of the
@@ -192,8 +199,13 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     its height with nothing beside it (a photo of one big digit, which page rules reject when
     it touches the edges or read in pieces); with none found it is one digit after all. A
     larger picture whose digits stand over LARGE_DIGIT of its height is a number cropped close,
-    looked at as a small one.
+    looked at as a small one. Thin blobs far paler than the digits are the paper's grid.
     """
+    return _without_pale_strokes(_found(image, mode))
+
+
+def _found(image: np.ndarray, mode: str) -> list[Detection]:
+    """`find_in_picture`'s digits, a grid's pieces among them."""
     h, w = image.shape[:2]
     small = max(h, w) <= SINGLE_DIGIT_SIDE
     if h < SMALLEST_DIGIT or (w < SMALLEST_DIGIT and not small):
@@ -201,14 +213,14 @@ def find_in_picture(image: np.ndarray, mode: str = "auto") -> list[Detection]:
     gray = to_gray(image)
     frame = frame_width(gray)
     if frame:
-        inside = find_in_picture(image[frame:h - frame, frame:w - frame], mode)
+        inside = _found(image[frame:h - frame, frame:w - frame], mode)
         return [_scaled(d, 1.0, (frame, frame)) for d in inside]
     image = standing_out(image, gray)
     gray = to_gray(image)
     trim = _drawn_ink(gray)
     if trim is not None:
         x, y, tw, th = trim
-        return [_scaled(d, 1.0, (x, y)) for d in find_in_picture(image[y:y + th, x:x + tw], mode)]
+        return [_scaled(d, 1.0, (x, y)) for d in _found(image[y:y + th, x:x + tw], mode)]
     if mode == "single" or (mode == "auto" and small and w < NUMBER_ASPECT * h and _one_column_of_ink(gray)):
         return one_digit(image)
     if not small:
@@ -295,6 +307,17 @@ def _on_a_page(image: np.ndarray, mode: str) -> list[Detection]:
         return _page(picture, mode, drawn, light)
 
     return _with_margin(image, gray, ground, look)
+
+
+def _without_pale_strokes(found: list[Detection]) -> list[Detection]:
+    """`found` without the thin blobs far paler (PALE_SHARE) than the others' median: a grid's
+    pieces, which may outnumber the digits, so the others are the blobs that are not thin."""
+    thin = [d.box[2] < PALE_THIN * d.box[3] for d in found]
+    if all(thin) or not any(thin):
+        return found
+    darkness = [float(np.percentile(d.ink[d.ink > 0], INK_DARKEST)) if d.ink.any() else 0.0 for d in found]
+    digits = float(np.median([dark for dark, narrow in zip(darkness, thin) if not narrow]))
+    return [d for d, dark, narrow in zip(found, darkness, thin) if not narrow or dark >= PALE_SHARE * digits]
 
 
 def _page(image: np.ndarray, mode: str, drawn: bool, light: bool | None) -> list[Detection]:

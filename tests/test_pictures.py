@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from digitcam.edge.detection import detect, margin, pictures
+from digitcam.edge.detection import detect, drawn, margin, pictures
 from digitcam.edge.detection.page import WORK_HEIGHT
 from digitcam.edge.reading import read
 from tests.strokes import STYLES, drawing, glyph
@@ -95,7 +95,7 @@ def test_a_computer_made_digit_cropped_close_is_read_whole(recognizer, small_mni
             close = cv2.resize(close, (round(close.shape[1] * height / close.shape[0]), height),
                                interpolation=cv2.INTER_CUBIC)
         pictures_.append(close if light else 255 - close)
-    assert all(pictures.computer_made(p) for p in pictures_)
+    assert all(drawn.computer_made(p) for p in pictures_)
     found = [pictures.find_in_picture(p) for p in pictures_]
     for picture, boxes in zip(pictures_, found):
         for x, y, w, h in (d.box for d in boxes):
@@ -110,7 +110,7 @@ def test_a_photo_crop_with_its_ink_on_the_edge_is_still_a_photo(small_mnist):
     for digit in small_mnist.x_test[:CLOSE]:
         close = 255 - cropped_close(cv2.resize(digit, (112, 112), interpolation=cv2.INTER_CUBIC)).astype(np.float32)
         photo = np.clip(close * 0.75 + 30 + rng.normal(0, 3, close.shape), 0, 255).astype(np.uint8)
-        assert not pictures.computer_made(photo)
+        assert not drawn.computer_made(photo)
 
 
 def photographed_close(ink: np.ndarray, rng: np.random.Generator, height: int, chalk: bool) -> np.ndarray:
@@ -171,7 +171,7 @@ def test_a_margin_is_added_for_strokes_across_the_edge_not_for_a_grid():
 def test_a_small_crop_is_looked_at_larger_and_its_box_given_in_its_own_pixels(small_mnist):
     rng = np.random.default_rng(2)
     crop = photo_crop(small_mnist.x_test[1], rng, "even", side=60)
-    assert not pictures.computer_made(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY))
+    assert not drawn.computer_made(cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY))
     (found,) = pictures.photo_digit(crop)
     x, y, w, h = found.box
     # The digit fills the middle 70 % of the crop, about 42 px, less MNIST's own margin.
@@ -210,7 +210,7 @@ def test_a_drawing_is_read_whatever_the_pen_even_a_one_pixel_pencil(recognizer, 
     """A paint program's picture, larger than the detector's work height: a pencil's one-pixel
     lines must not fade away when it is reduced, nor a 1 or a 4's stem be taken for a rule."""
     picture = drawing("1479", 400, pen, smooth=smooth)
-    assert picture.shape[0] > WORK_HEIGHT and pictures.computer_made(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
+    assert picture.shape[0] > WORK_HEIGHT and drawn.computer_made(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
     assert read(pictures.find_in_picture(picture), recognizer).number(0.0) == "1479"
 
 
@@ -357,7 +357,7 @@ def test_a_frame_around_a_drawing_is_looked_through(recognizer, frame, height):
     cv2.rectangle(picture, (inset, inset), (w - 1 - inset, h - 1 - inset), colour, pen)
     if frame == "as JPEG":
         picture = cv2.imdecode(cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, 85])[1], cv2.IMREAD_COLOR)
-    width = pictures.frame_width(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
+    width = drawn.frame_width(cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY))
     assert inset + pen // 2 < width < 0.2 * h
     (box, prediction), = read(pictures.find_in_picture(picture), recognizer).items
     assert prediction.digit == 4
@@ -369,8 +369,8 @@ def test_a_frame_around_a_drawing_is_looked_through(recognizer, frame, height):
 
 
 def test_a_picture_without_a_frame_has_none(small_mnist):
-    assert pictures.frame_width(small_mnist.x_test[0]) == 0  # MNIST's black ground
-    assert pictures.frame_width(cv2.cvtColor(drawing("17", 100, 6), cv2.COLOR_BGR2GRAY)) == 0
+    assert drawn.frame_width(small_mnist.x_test[0]) == 0  # MNIST's black ground
+    assert drawn.frame_width(cv2.cvtColor(drawing("17", 100, 6), cv2.COLOR_BGR2GRAY)) == 0
 
 
 @pytest.mark.parametrize("gap", [0.1, 0.25])
@@ -410,7 +410,7 @@ def test_a_drawing_faint_in_grey_is_read_by_its_colour(recognizer, small_mnist, 
     assert right(readings, labels) >= CLOSE - 1, (readings, labels)
     black_on_white = np.full((side, side), 255, np.uint8)
     black_on_white[side // 4:-side // 4, side // 2 - 2:side // 2 + 2] = 0
-    assert pictures.standing_out(black_on_white, black_on_white) is black_on_white  # full contrast: as it is
+    assert drawn.standing_out(black_on_white, black_on_white) is black_on_white  # full contrast: as it is
 
 
 @pytest.mark.parametrize("canvas, height", [(1600, 24), (3000, 40), (3000, 80)])

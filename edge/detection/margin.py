@@ -48,7 +48,7 @@ class Ring:
 def added(image: np.ndarray, gray: np.ndarray, ground: int | None) -> tuple[np.ndarray, int]:
     """`image` with a margin of ground all round when ink runs off its edge, and the margin's
     width in pixels; `image` itself and 0 when no ink does. `ground` is a drawing's ground level
-    (`pictures.ground_level`), None for a photo."""
+    (`drawn.ground_level`), None for a photo."""
     h, w = gray.shape
     pad = math.ceil(MARGIN * max(h, w))
     if ground is not None:

@@ -371,6 +371,8 @@ def conditions(images: np.ndarray, labels: np.ndarray) -> dict[str, Callable[[np
         "fine pen": plain(stroke=fine),
         "light falls off": then(falloff),
         "dim room": then(lambda p, rng: finish(p * 0.3, rng, noise=8)),
+        # A webcam in a dim room turns its gain up: noise of 20 grey levels in its brightness.
+        "dim room, noisy": then(lambda p, rng: finish(p * 0.3 + rng.normal(0, 20, p.shape[:2] + (1,)), rng, noise=8)),
         "out of focus": then(lambda p, rng: cv2.GaussianBlur(finish(p, rng), (0, 0), 2.5)),
         "jpeg 25": then(jpeg),
         "tilted": then(tilt),
@@ -509,12 +511,12 @@ def crop(rng: np.random.Generator, images: np.ndarray, labels: np.ndarray, light
         edge = int(rng.uniform(0.2, 0.5) * w)
         dark = (np.arange(w) < edge) if rng.random() < 0.5 else (np.arange(w) >= w - edge)
         page = page * np.where(dark, 0.55, 1.0)[None, :, None]
-    elif light == "dim":
+    elif light in ("dim", "dim, noisy"):
         page = page * 0.35
     side = int(rng.integers(*sides))
     scale = side / max(h, w)
     page = cv2.resize(page, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-    photo = finish(cv2.GaussianBlur(page, (0, 0), 0.8), rng, noise=8.0 if light == "dim" else 4.0)
+    photo = finish(cv2.GaussianBlur(page, (0, 0), 0.8), rng, noise={"dim": 8.0, "dim, noisy": 20.0}.get(light, 4.0))
     if light == "jpeg 30":
         photo = cv2.imdecode(cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 30])[1], cv2.IMREAD_COLOR)
     return photo, truth
@@ -527,7 +529,7 @@ PAGE_PHOTOS = ("plain", "hard shadow", "hand at the edge", "wooden desk", "woode
                "squared, askew", "notebook, askew")
 # A pale marker: a grey felt-tip, or pencil photographed close (its strokes wide in pixels).
 CROP_LIGHTS = ("even", "pencil", "pale marker", "light falls off", "shadow edge", "dim", "jpeg 30",
-               "squared paper", "ruled paper")
+               "squared paper", "ruled paper", "dim, noisy")
 PAPER_LINES = {"squared paper": (170, 150, 140), "ruled paper": (215, 175, 140)}  # BGR
 # A number's crop, small (as wide as a crop of one digit, `digitcam predict`'s limit for one is
 # 200 px) or large.

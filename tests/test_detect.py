@@ -216,6 +216,26 @@ def test_a_wooden_desk_beside_the_sheet_is_not_read(small_mnist, recognizer):
     assert read(frame, recognizer)[1] == number[1:]  # the digit on the desk is left out
 
 
+@pytest.mark.parametrize("sigma", [3, 10, 25])
+def test_the_noise_level_is_the_pixel_noise_whatever_is_written(small_mnist, sigma):
+    rng = np.random.default_rng(sigma)
+    page = np.full((480, 640), 180.0)
+    page[100:380, 40:600] -= 120 * cv2.resize(np.hstack(list(small_mnist.x_test[:6])), (560, 280)) / 255
+    noisy = np.clip(page + rng.normal(0, sigma, page.shape), 0, 255).astype(np.uint8)
+    assert detect.noise_level(noisy) == pytest.approx(sigma, rel=0.15, abs=1.0)
+
+
+def test_a_noisy_frame_is_smoothed_before_its_ink_is_found(small_mnist, recognizer, monkeypatch):
+    """A webcam in a dim room: noise of 20 grey levels speckled the paper into blobs and the
+    digits into 8s, and no page was read exactly."""
+    pages = stress_pages(small_mnist, "dim room, noisy", 1, 10)
+    assert all(detect.noise_level(to_gray(frame)) > detect.NOISY for frame, _ in pages)
+    smoothed = exact(pages, recognizer)
+    assert smoothed >= 8
+    monkeypatch.setattr(detect, "NOISY", float("inf"))
+    assert exact(pages, recognizer) <= smoothed - 5
+
+
 def test_a_black_ground_has_no_shadow_on_it():
     """The paper a light-inked drawing in colour leaves at level 0 (its black ground): shadows
     are told by their light as a share of the paper's, which divided by zero."""

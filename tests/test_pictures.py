@@ -78,6 +78,7 @@ def cropped_close(digit: np.ndarray) -> np.ndarray:
 
 CLOSE = 20
 GRID_CROPS = 20
+NOISY_CROPS = 16
 
 
 @pytest.mark.parametrize("height", [0, 64, 300])  # 0: as it is, about 20 px high
@@ -451,3 +452,24 @@ def test_the_pieces_of_a_grid_through_a_number_are_not_read_as_ones(recognizer, 
     assert with_the_rule >= GRID_CROPS - 4
     monkeypatch.setattr(pictures, "PALE_SHARE", 0.0)  # every piece of the grid kept
     assert right_readings() <= with_the_rule - 4
+
+
+def test_a_noisy_photo_is_smoothed_before_its_ink_is_found(recognizer, small_mnist, monkeypatch):
+    """A phone or a webcam in a dim room turns its gain up: noise of 25 grey levels
+    speckled the ink crops, read as 8s. Smoothed first (its noise told by `detect.noise_level`),
+    the photo reads as a clean one does."""
+    from scripts import stress_detection
+
+    rng = np.random.default_rng(2)
+    photos = [stress_detection.crop(rng, small_mnist.x_test, small_mnist.y_test, "dim", **stress_detection.NUMBER_CROP)
+              for _ in range(NOISY_CROPS)]
+    photos = [(np.clip(photo + rng.normal(0, 25, photo.shape[:2] + (1,)), 0, 255).astype(np.uint8), truth) for photo, truth in photos]
+    assert all(detect.noise_level(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY)) > detect.NOISY for photo, _ in photos)
+
+    def right_readings() -> int:
+        return sum(read(pictures.find_in_picture(photo), recognizer).number(0.0) == truth for photo, truth in photos)
+
+    smoothed = right_readings()
+    assert smoothed >= NOISY_CROPS - 2
+    monkeypatch.setattr(detect, "NOISY", float("inf"))
+    assert right_readings() <= smoothed - 4

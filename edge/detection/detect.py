@@ -13,6 +13,7 @@ Small digits in a large frame get a second, closer look (`closer.py`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from operator import attrgetter, itemgetter
 from typing import Callable, TypeVar
@@ -112,6 +113,13 @@ GLARE = 1.06
 # x the least digit height: a piece of faint ink joined to a digit, this wide or tall beyond the
 # rim of its dark strokes, is writing showing through that touches it, not a stroke's tapering end.
 SHED_REACH = 0.5
+# A frame noisier than this (grey levels, `noise_level`) is smoothed before its ink is thresholded:
+# in a dim room a webcam's or phone's noise, 12-30 levels, speckles the ink and the paper alike,
+# and a digit's crop fills with specks the model reads as an 8. Paper's grain, chalk's and JPEG's
+# come to 3-9 here.
+NOISY = 11.0
+DENOISE_SIGMA = 1.3  # px at work scale (or a picture's own)
+MAD_TO_SIGMA = 1.4826 / math.sqrt(2)  # a difference of two pixels has twice a pixel's variance
 LINE_LENGTH = WORK_HEIGHT // 4  # px at work scale: rules and grid run longer than this, unbroken
 # px at half work scale: lines thinner than this are rules; a blurred photo of a grid makes them 2-3.
 LINE_THICKNESS = 4
@@ -278,6 +286,8 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
     if min(gray.shape) * scale < MIN_FRAME_SIDE:
         return [], 1.0
     work = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    if noise_level(work) > NOISY:
+        work = smoothed(work)
     if light_ink(work) if config.light_ink is None else config.light_ink:
         work, color = 255 - work, None  # from here on, dark ink on a light ground
     # A lined page a few degrees askew is levelled, so its lines can be told and taken out.
@@ -317,6 +327,20 @@ def _detect(frame: np.ndarray, config: DetectConfig, roi: Box | None) -> tuple[l
     if roi is None and config.border_margin < 0:
         detections = _without_edge_slivers(detections, gray.shape[1], gray.shape[0])
     return reading_order(detections), scale
+
+
+def smoothed(image: np.ndarray) -> np.ndarray:
+    """A noisy frame or picture smoothed (`NOISY`)."""
+    return cv2.GaussianBlur(image, (0, 0), DENOISE_SIGMA)
+
+
+def noise_level(gray: np.ndarray) -> float:
+    """The pixel noise's standard deviation in grey levels, told by neighbours' differences (their
+    median: edges and strokes are too few to move it), on every other row and column."""
+    sample = gray[::2, ::2].astype(np.int16)
+    if sample.shape[1] < 2:
+        return 0.0
+    return float(np.median(np.abs(np.diff(sample, axis=1)))) * MAD_TO_SIGMA
 
 
 def _encloses(box: Box, boxes: list[Box]) -> bool:

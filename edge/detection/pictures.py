@@ -35,6 +35,9 @@ SMALLEST_DIGIT = 8  # px in a small picture: noise specks are smaller, and MNIST
 # blurred) would come near the width of the page's light estimate and be divided out as shadow.
 LOOK_SIDE = WORK_HEIGHT // 2
 LOOK_LENGTH = 40 * LOOK_SIDE  # px: a strip of a picture is looked at no longer than this, however thin
+# px: a photo narrower than this is mostly ink (a 1 cropped close), whose texture (chalk's, a
+# pencil's) passes for noise: it is not smoothed.
+NOISE_SIDE = 32
 LARGE_DIGIT = 0.3  # of a larger picture's height: a digit this tall means a crop of a number
 # A blob under PALE_THIN of its height wide whose ink is under PALE_SHARE as dark as the wider
 # blobs' (their median) is a piece of the paper's grid or rules, printed paler than the pen and
@@ -115,6 +118,9 @@ def _found(image: np.ndarray, mode: str) -> list[Detection]:
         inside = _found(image[frame:h - frame, frame:w - frame], mode)
         return [_scaled(d, 1.0, (frame, frame)) for d in inside]
     image = standing_out(image, gray)
+    if min(h, w) >= NOISE_SIDE and not computer_made(gray) and detect.noise_level(gray) > detect.NOISY:
+        # Smoothed at its own scale, before a look enlarges its grain past the smoothing's reach.
+        image = detect.smoothed(image)
     gray = to_gray(image)
     trim = ink_window(gray)
     if trim is not None:

@@ -1,8 +1,8 @@
 """Read MNIST *test* handwriting laid out under conditions the synthetic camera does not make.
 
 A second, independent generator: pencil, sticky notes, red ink, markers, fine pens, light
-falling off, dim rooms (one with a webcam's noise), blur, JPEG, tilt, small and big digits, cells, the boxes of a form,
-dark squared paper, a form or a lined page 3-10 degrees askew, underlines, a decimal point, a
+falling off, dim rooms (one with a webcam's noise), blur, JPEG, tilt, small and big digits,
+cells, the boxes of a form, dark squared paper, a form or a lined page 3-10 degrees askew, underlines, a decimal point, a
 colon, a dash, a comma, a degree sign, a plus or an equals sign between the digits (a pen's, a
 marker's), digits close enough to touch, digits set close by their ink (half of them 1s), wide
 digits (never to be cut in two), digits of uneven height on one baseline (print-like, but

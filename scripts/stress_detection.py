@@ -2,19 +2,19 @@
 
 A second, independent generator: pencil, sticky notes, red ink, markers, fine pens, light
 falling off, dim rooms (one with a webcam's noise), blur, JPEG, tilt, small and big digits,
-cells, the boxes of a form, dark squared paper, a form or a lined page 3-10 degrees askew, underlines, a decimal point, a
-colon, a dash, a comma, a degree sign, a plus or an equals sign between the digits (a pen's, a
-marker's), digits close enough to touch, digits set close by their ink (half of them 1s), wide
-digits (never to be cut in two), digits of uneven height on one baseline (print-like, but
-handwriting), hard and soft shadows, a hand at the edge, a wooden desk, light ink on a dark
-ground, a notebook page, a camera at an angle or shaking, glare, writing showing through from
-the back of the sheet, pencil rubbed out, phone photos (3 megapixels: on a desk, in pencil,
-dim, blurred, as JPEG; 12 megapixels, plain or ruled), a page scan, a long number, a card
-number, a row of digits across a page, a page on a desk in a dim room, a sheet held up before a
-cluttered scene (a portrait, a temple, a flower), a pen lying on the sheet, a hard or a soft
-shadow across a sheet on a desk, a band of shadow across one, the shadow of a pen across a
-page, on a desk or filling the frame. `--luminance` hands detection the camera frames and page
-photos in grey, as the Pi camera gives them.
+cells, the boxes of a form, dark squared paper, a form or a lined page 3-10 degrees askew,
+underlines, a decimal point, a colon, a dash, a comma, a degree sign, a plus or an equals sign
+between the digits (a pen's, a marker's), digits close enough to touch, digits set close by
+their ink (half of them 1s), wide digits (never to be cut in two), digits of uneven height on
+one baseline (print-like, but handwriting), hard and soft shadows, a hand at the edge, a wooden
+desk, light ink on a dark ground, a notebook page, a camera at an angle or shaking, glare,
+writing showing through from the back of the sheet, pencil rubbed out, phone photos (3
+megapixels: on a desk, in pencil, dim, blurred, as JPEG; 12 megapixels, plain or ruled), a page
+scan, a long number, a card number, a row of digits across a page, a page on a desk in a dim
+room, a sheet held up before a cluttered scene (a portrait, a temple, a flower), a pen lying on
+the sheet, a hard or a soft shadow across a sheet on a desk, a band of shadow across one, the
+shadow of a pen across a page, on a desk or filling the frame. `--luminance` hands detection
+the camera frames and page photos in grey, as the Pi camera gives them.
 Prints, per condition, how many pages were read exactly, then how many blobs were read as
 digits on photos of printed pages (no digits), whole and up close, and how many still pictures
 (as `digitcam predict` gets them) were read right: photos of whole pages (some of the

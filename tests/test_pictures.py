@@ -49,6 +49,11 @@ def right(found: list[int | None], labels: list[int]) -> int:
     return sum(int(a == b) for a, b in zip(found, labels))
 
 
+def numbers_right(recognizer, pictures_: list[tuple[np.ndarray, str]]) -> int:
+    """How many (picture, number) pairs `digitcam predict` reads right."""
+    return sum(read(pictures.find_in_picture(picture), recognizer).number(0.0) == truth for picture, truth in pictures_)
+
+
 @pytest.mark.parametrize("light", ["even", "gradient", "shadow"])
 def test_a_photo_crop_of_one_digit_is_read_as_on_a_page(recognizer, small_mnist, light):
     crops, labels = crops_and_labels(small_mnist, light)
@@ -418,8 +423,8 @@ def test_a_drawing_faint_in_grey_is_read_by_its_colour(recognizer, small_mnist, 
 def test_a_small_number_on_a_large_canvas_is_read(recognizer, small_mnist, canvas, height):
     """Reduced with the canvas to a page's height, digits 24-80 px tall came out a few pixels
     tall, or grown into blots by the thickening a one-pixel pencil needs (of 36 validation
-    numbers of 1-3 digits on 3,000 px canvases, 9 read right). Trimmed to their ink first, they
-    are a small picture's."""
+    numbers of 1-3 digits on 3,000 px canvases, 9 read right). Read in a page-sized window round
+    their ink, they are not reduced at all."""
     rng = np.random.default_rng(6)
     readings, truths = [], []
     for k in range(6):
@@ -445,13 +450,10 @@ def test_the_pieces_of_a_grid_through_a_number_are_not_read_as_ones(recognizer, 
     photos = [stress_detection.crop(rng, small_mnist.x_test, small_mnist.y_test, "squared paper",
                                     **stress_detection.NUMBER_CROP) for _ in range(GRID_CROPS)]
 
-    def right_readings() -> int:
-        return sum(read(pictures.find_in_picture(photo), recognizer).number(0.0) == truth for photo, truth in photos)
-
-    with_the_rule = right_readings()
+    with_the_rule = numbers_right(recognizer, photos)
     assert with_the_rule >= GRID_CROPS - 4
     monkeypatch.setattr(pictures, "PALE_SHARE", 0.0)  # every piece of the grid kept
-    assert right_readings() <= with_the_rule - 4
+    assert numbers_right(recognizer, photos) <= with_the_rule - 4
 
 
 def test_a_noisy_photo_is_smoothed_before_its_ink_is_found(recognizer, small_mnist, monkeypatch):
@@ -463,13 +465,10 @@ def test_a_noisy_photo_is_smoothed_before_its_ink_is_found(recognizer, small_mni
     rng = np.random.default_rng(2)
     photos = [stress_detection.crop(rng, small_mnist.x_test, small_mnist.y_test, "dim", **stress_detection.NUMBER_CROP)
               for _ in range(NOISY_CROPS)]
-    photos = [(np.clip(photo + rng.normal(0, 25, photo.shape[:2] + (1,)), 0, 255).astype(np.uint8), truth) for photo, truth in photos]
+    photos = [(np.clip(photo + rng.normal(0, 25, photo.shape[:2] + (1,)), 0, 255).astype(np.uint8), truth)
+              for photo, truth in photos]
     assert all(detect.noise_level(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY)) > detect.NOISY for photo, _ in photos)
-
-    def right_readings() -> int:
-        return sum(read(pictures.find_in_picture(photo), recognizer).number(0.0) == truth for photo, truth in photos)
-
-    smoothed = right_readings()
+    smoothed = numbers_right(recognizer, photos)
     assert smoothed >= NOISY_CROPS - 2
     monkeypatch.setattr(detect, "NOISY", float("inf"))
-    assert right_readings() <= smoothed - 4
+    assert numbers_right(recognizer, photos) <= smoothed - 4

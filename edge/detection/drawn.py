@@ -78,7 +78,7 @@ def standing_out(image: np.ndarray, gray: np.ndarray) -> np.ndarray:
         return image
     ground = ground_level(gray)
     colour = image[..., :3] if image.ndim == 3 else gray[..., None]
-    edge = np.concatenate([colour[0], colour[-1], colour[:, 0], colour[:, -1]])[_border(gray) == ground]
+    edge = _border(colour)[_border(gray) == ground]
     tint = np.median(edge, axis=0).astype(np.int16)
     far = np.abs(colour.astype(np.int16) - tint).max(axis=2)
     ink = far > FAINTEST_INK

@@ -117,11 +117,13 @@ def _found(image: np.ndarray, mode: str) -> list[Detection]:
     if frame:
         inside = _found(image[frame:h - frame, frame:w - frame], mode)
         return [_scaled(d, 1.0, (frame, frame)) for d in inside]
+    given = image
     image = standing_out(image, gray)
     if min(h, w) >= NOISE_SIDE and not computer_made(gray) and detect.noise_level(gray) > detect.NOISY:
         # Smoothed at its own scale, before a look enlarges its grain past the smoothing's reach.
         image = detect.smoothed(image)
-    gray = to_gray(image)
+    if image is not given:
+        gray = to_gray(image)
     trim = ink_window(gray)
     if trim is not None:
         x, y, tw, th = trim

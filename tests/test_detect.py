@@ -8,6 +8,7 @@ import pytest
 
 from digitcam.edge import reading
 from digitcam.edge.detection import boxes, detect, marks, pens, textlines
+from digitcam.edge.detection.components import components
 from digitcam.edge.detection.page import light_ink, paper_mask
 from digitcam.edge.detection.shadow import colourless, sheet_in_shadow
 from digitcam.edge.detection.sheet import Sheet
@@ -1205,3 +1206,14 @@ def test_digits_set_close_by_their_ink_are_read_apart(small_mnist, recognizer, m
     now = exact(pages, recognizer)
     monkeypatch.setattr(reading, "APART_PENALTY", float("inf"))  # never read as the parts
     assert now >= 9 and exact(pages, recognizer) <= now - 4
+
+
+@pytest.mark.parametrize("connectivity", [8, 4])
+def test_components_label_as_opencvs_default_does(connectivity):
+    """The faster algorithm is a drop-in: the same labels, in the same order, and the same stats."""
+    rng = np.random.default_rng(5)
+    mask = cv2.GaussianBlur(rng.random((240, 320)).astype(np.float32), (0, 0), 2) > 0.52
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=connectivity)
+    ours = components(mask, connectivity)  # a boolean mask is taken as it is
+    assert count > 20 and ours[0] == count
+    assert np.array_equal(ours[1], labels) and np.array_equal(ours[2], stats)

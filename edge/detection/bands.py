@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from digitcam.edge.detection.components import components
+
 # Sizes at work scale, as page.py's (which imports this module): half its WORK_HEIGHT, and its
 # FLAT_KERNEL, a closing wider than any pen stroke.
 SHADE_LENGTH = 240
@@ -43,7 +45,7 @@ def find_bands(light: np.ndarray, image: np.ndarray, scale: int, paper: np.ndarr
     paper's light estimated by a closing wider than they are. Only bands lying mostly on
     `paper` (non-zero there), if given, count."""
     darker = (image < SHADE_DARK * light.astype(np.float32)).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(darker, connectivity=8)
+    count, labels, stats = components(darker)
     h, w = image.shape
     length = SHADE_LENGTH // scale
     thick = np.ones((max(1, SHADE_THICKNESS // scale),) * 2, np.uint8)

@@ -12,6 +12,8 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from digitcam.edge.detection.components import components
+
 FRAME_INK = 0.3  # of its box's area, at most: a box drawn around digits is mostly empty
 WALLED_INK = 0.6  # the same for printed boxes whose digits touch their walls
 # A printed box's walls, at work scale: thin, straight, and running WALL_SPAN of its width (top
@@ -40,7 +42,7 @@ def box_ink(mask: np.ndarray, min_height: float) -> np.ndarray:
     is levelled first, on its own (`_askew_digits`). Any other box (drawn by hand) is
     a mostly empty outline with a digit-sized blob in a hole of its own, and all of it is box; a
     0 or an 8 holds no blob in its loops."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, labels, stats = components(mask)
     px, py, pw, ph, area = stats.T
 
     def a_box(x: int, y: int, own: np.ndarray) -> bool:
@@ -116,7 +118,7 @@ def _digits_left(left: np.ndarray, strokes: np.ndarray, a_box: Callable[[int, in
     at least a third as tall as the boxes; a wall left standing is box-high, upright and no
     wider than two walls, and holds none of the upright `strokes` found off the walls' pitch."""
     h = left.shape[0]
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(left.astype(np.uint8), connectivity=8)
+    count, labels, stats = components(left)
     keep = []
     for i in range(1, count):
         x, y, w, bh = stats[i, :4]
@@ -173,7 +175,7 @@ def _straight_walls(own: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     # Side walls run between the top and bottom ones, less the corners those make thick.
     inner = int(bottom[0]) - int(top[-1])
     down = _straight(ink, int(WALL_SPAN * inner), horizontal=False)[pad:-pad, pad:-pad]
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(down, connectivity=8)
+    count, labels, stats = components(down)
     reach = WALL_THICKNESS + 3 + slant
     sides = [i for i in range(1, count) if stats[i, 1] <= top[-1] + reach
              and stats[i, 1] + stats[i, 3] >= bottom[0] - reach]

@@ -22,9 +22,10 @@ import cv2
 import numpy as np
 
 from digitcam.edge.detection import boxes, closer, marks, pens, skew, textlines
+from digitcam.edge.detection.components import components
 from digitcam.edge.detection.page import PAPER_LEVEL, WORK_HEIGHT, flatten, light_ink, paper_light, paper_mask
-from digitcam.edge.preprocess import to_gray
 from digitcam.edge.detection.touching import Piece, parts_split, split_options, stacked_split
+from digitcam.edge.preprocess import to_gray
 
 Box = tuple[int, int, int, int]  # x, y, w, h in source-frame pixels
 T = TypeVar("T")
@@ -374,7 +375,7 @@ def _find(work: np.ndarray, config: DetectConfig, whole_frame: bool,
 
     def parts_of(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int], set[int]]:
         """The mask's labels and stats, the labels big enough to keep, and the faint ones among them."""
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        count, labels, stats = components(mask)
         kept = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= min_part and stats[i, 4] >= min_part * 2]
         return labels, stats, kept, _faint_parts(work, light, labels, stats, kept, min_height)
 
@@ -515,7 +516,7 @@ def _shed_faint_ink(mask: np.ndarray, flat: np.ndarray, light: np.ndarray, label
         # The darkest 2 %: a ghost may be more of the blob than the digit's strokes are.
         dark = own & (darkness >= FAINT_SHARE * np.percentile(darkness[own], 98))
         rest = (own & (cv2.dilate(dark.astype(np.uint8), rim) == 0)).astype(np.uint8)
-        count, pieces, sizes, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
+        count, pieces, sizes = components(rest)
         for k in range(1, count):
             if max(sizes[k, 2], sizes[k, 3]) < SHED_REACH * min_height or sizes[k, 4] < 2 * min_height:
                 continue
@@ -568,7 +569,7 @@ def _solid(flat: np.ndarray, box: Box) -> bool:
     inside = flat[y:y + h, x:x + w]
     halfway = (float(np.median(around)) + float(np.percentile(inside, 5))) / 2
     light = np.pad((inside >= halfway).astype(np.uint8), 1, constant_values=1)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=4)
+    count, labels, stats = components(light, 4)
     # The light ground around the blob, joined by the padding, is one label; any other is a hole.
     return not any(stats[i, cv2.CC_STAT_AREA] >= 2 for i in range(1, count) if i != labels[0, 0])
 

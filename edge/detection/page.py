@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from digitcam.edge.detection.bands import find_bands, shade_bands
+from digitcam.edge.detection.components import components
 from digitcam.edge.detection.shadow import same_paper_in_shadow, sheet_in_shadow
 from digitcam.edge.detection.sheet import find_sheet, paper_only
 
@@ -142,7 +143,7 @@ def _relight_bold_ink(light: np.ndarray, wider: np.ndarray) -> None:
 def _enclosed_patches(mask: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """The connected patches of `mask` with no pixel on the frame's edge, as (labels, their
     numbers). Shadows and desks reach the edge, since what casts them stands outside the picture."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    count, labels, stats = components(mask)
     h, w = mask.shape
     x, y, bw, bh = (stats[:, k] for k in range(4))
     enclosed = (x > 0) & (y > 0) & (x + bw < w) & (y + bh < h)

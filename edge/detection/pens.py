@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from digitcam.edge.detection.components import components
 from digitcam.edge.detection.marks import runs
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def bar_length(mask: np.ndarray, box: Box, area: int) -> float:
     """The length of the ink in `box` (`area` pixels of it) if it is one straight bar, BAR_LENGTH
     x longer than thick and filling BAR_FILL of the turned rectangle around it; else 0."""
     x, y, w, h = box
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask[y:y + h, x:x + w], connectivity=8)
+    count, labels, stats = components(mask[y:y + h, x:x + w])
     if count < 2:
         return 0.0
     largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -129,7 +130,7 @@ def _pen_in(part: np.ndarray, digit: float) -> np.ndarray | None:
     on = near & (along >= first) & (along < end)
     pen[ys[on], xs[on]] = True
     rest = part & (cv2.dilate(pen.astype(np.uint8), np.ones((3, 3), np.uint8)) == 0)
-    count, _, sizes, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
+    count, _, sizes = components(rest)
     extents = sizes[1:, 2:4].max(axis=1) if count > 1 else np.zeros(0)
     touching = np.count_nonzero(extents >= digit / 2)
     if not 1 <= touching <= PEN_TOUCHES or PEN_REACH * extents.max() > length:

@@ -12,6 +12,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
+from digitcam.edge.detection.components import components
 from digitcam.edge.detection.sheet import Sheet, gradient, inner_points
 
 SHADOW_MIN_LIGHT = 0.3  # a shadow leaves paper at least this bright; a dark desk is darker
@@ -158,7 +159,7 @@ def _flat_regions(sheet: Sheet, color: np.ndarray | None,
     sizes in pixels."""
     small, closed = sheet.small, sheet.paper_light
     flat = ~sheet.steep & (paper == 0)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(flat.astype(np.uint8), connectivity=4)
+    count, labels, stats = components(flat, 4)
     # Flat, so their mean is their median, and one pass finds them all.
     levels = np.bincount(labels.ravel(), weights=closed.ravel(), minlength=count) / np.maximum(stats[:, 4], 1)
     h, w = small.shape

@@ -11,6 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from digitcam.edge.detection.components import components
 from digitcam.edge.detection.page import WORK_HEIGHT
 
 # px at work scale: lines this long count (rules, grid, a form's row of boxes); digits and
@@ -38,7 +39,7 @@ def slant(work: np.ndarray) -> float:
                        np.ones((3, 3), np.uint8))
     thin = cv2.bitwise_and(ink, cv2.bitwise_not(thick))
     # Only what runs long: digits and print are left out, and with them most of the cost.
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(thin, connectivity=8)
+    count, labels, stats = components(thin)
     long = np.maximum(stats[:, 2], stats[:, 3]) >= LINE_LENGTH // 2
     long[0] = False  # the ground
     if not long.any():

@@ -4,7 +4,7 @@
 return `Detection`s, which `reading.read` turns into digits. The other modules are the rules
 they call, one concern each: the sheet and its light (`page`, `sheet`, `shadow`, `bands`),
 levelling (`skew`), what is not a digit (`boxes`, `textlines`, `marks`, `pens`), digits that
-touch (`touching`), a second look at small ones (`closer`) ground round a picture whose
+touch (`touching`), a second look at small ones (`closer`), ground round a picture whose
 ink runs off its edge (`margin`), and the blobs of a mask (`components`).
 """
 

@@ -62,11 +62,19 @@ def command(metrics: dict) -> str:
             words.append(f"--{flag} {c[flag]:g}")
     if c.get("bold"):
         words.append(f"--bold {c['bold']:g}")
+    if c.get("european"):
+        words.append(f"--european {c['european']:g}")
     if c.get("ema"):
         words.append(f"--ema {c['ema']:g}")
     if c.get("label_smoothing"):
         words.append(f"--label-smoothing {c['label_smoothing']}")
     return " ".join(words)
+
+
+def chain(m: dict) -> list[dict]:
+    """The runs a model was trained in, first to last: a fine-tune records the run it started from."""
+    base = m["config"].get("base")
+    return [*chain(base), m] if base else [m]
 
 
 def pct(x: float) -> str:
@@ -141,15 +149,20 @@ def main(models: Path, run_dirs: list[Path]) -> str:
     for m in runs:
         spe = m["seconds_per_epoch"]
         spe = f"{spe:.0f}" if isinstance(spe, (int, float)) else " / ".join(f"{s:.0f}" for s in spe)
-        lines.append(f"| {m['arch']} | {m['parameters']:,} | {m['macs_per_image'] / 1e6:.1f} M | {m['epochs_run']} | "
-                     f"{spe} | {m['train_seconds'] / 60:.0f} min | {m['test_accuracy'] * 100:.2f} % | "
+        runs_of = chain(m)
+        epochs = " + ".join(str(r.get("epochs_run", "?")) for r in runs_of)
+        minutes = sum(r.get("train_seconds", 0) for r in runs_of) / 60
+        lines.append(f"| {m['arch']} | {m['parameters']:,} | {m['macs_per_image'] / 1e6:.1f} M | {epochs} | "
+                     f"{spe} | {minutes:.0f} min | {m['test_accuracy'] * 100:.2f} % | "
                      f"{m['expected_calibration_error'] * 100:.2f} % |")
     lines += ["", "Training commands (as run by `scripts/make_models.sh`):", ""]
     for m in runs:
         c = m["config"]
-        lines.append(f"- `{command(m)}` (batch {c['batch_size']}, "
+        before = "".join(f"`{command(r)}`, then " for r in chain(m)[:-1])
+        minutes = sum(r.get("train_seconds", 0) for r in chain(m)) / 60
+        lines.append(f"- {before}`{command(m)}` (batch {c['batch_size']}, "
                      f"AdamW lr {c['lr']} wd {c['weight_decay']}, {c['schedule']} schedule, augmentation "
-                     f"{'on' if c['augment'] else 'off'}); {m['train_seconds'] / 60:.0f} min on this 2-core machine.")
+                     f"{'on' if c['augment'] else 'off'}); {minutes:.0f} min on this 2-core machine.")
         for k, member in enumerate(c.get("member_runs") or []):
             if member:
                 before = f"`{command(member['base'])}`, then " if member.get("base") else ""

@@ -64,6 +64,18 @@ def test_command_rebuilds_every_flag(card_inputs):
     assert "`digitcam train --arch cnn --epochs 3 --seed 1`" in card
 
 
+def test_a_fine_tuned_model_shows_both_of_its_runs(card_inputs, tmp_path):
+    models, runs = card_inputs
+    base = {"arch": "cnn", "seed": 1, "epochs_run": 30, "train_seconds": 1800.0,
+            "config": {"epochs": 30, "augment": True}}
+    tuned = _run(tmp_path / "tuned", "cnn", 0.9971, epochs=3, init="runs/cnn/best.keras", european=0.5,
+                 augment=False, base=base)
+    card = model_card.main(models, [tuned, runs[1]])
+    assert "| cnn | 1,000 | 2.0 M | 30 + 3 | 10 | 30 min |" in card  # 1,800 s and 30 s
+    assert ("`digitcam train --arch cnn --epochs 30 --seed 1`, then `digitcam train --arch cnn --epochs 3 --seed 1 "
+            "--init runs/cnn/best.keras --no-augment --european 0.5`") in card
+
+
 def test_the_card_is_written_again_from_the_models_folder_alone(card_inputs):
     models, runs = card_inputs
     first = model_card.main(models, runs)

@@ -90,6 +90,8 @@ def test_members_trained_apart_keep_their_own_recipe(small_mnist, trained_cnn, t
     first, second = metrics["config"]["member_runs"]
     assert first["config"]["init"] == str(trained_cnn) and first["seed"] == 21
     assert first["base"]["seed"] == 3 and first["base"]["config"]["epochs"] == 3  # the run it started from
+    own = json.loads((tmp_path / "member0" / "metrics.json").read_text())["config"]
+    assert own["base"] == first["base"] and "base" not in first["config"]  # kept by the fine-tune itself, once
     assert second["seed"] == 12 and "init" not in second["config"]
 
 
@@ -216,10 +218,10 @@ def test_menu_through_a_pseudo_terminal(tmp_path):
 
 def test_elastic_plateau_label_smoothing_augmentation_strength_and_width_train(cli, tmp_path):
     result = cli("train", "--arch", "cnn", "--epochs", "1", "--limit", "300", "--elastic", "--schedule", "plateau",
-                 "--label-smoothing", "0.1", "--rotation", "15", "--zoom", "0.15", "--width", "8", "--bold", "0.5", "--out", tmp_path)
+                 "--label-smoothing", "0.1", "--rotation", "15", "--zoom", "0.15", "--width", "8", "--bold", "0.5", "--european", "0.5", "--out", tmp_path)
     assert result.status == 0, result.stderr
     config = json.loads((tmp_path / "metrics.json").read_text())["config"]
-    assert config["bold"] == 0.5 and config["width"] == 8 and keras.saving.load_model(tmp_path / "cnn.keras").get_layer("s0a_conv").filters == 8
+    assert config["bold"] == 0.5 and config["european"] == 0.5 and config["width"] == 8 and keras.saving.load_model(tmp_path / "cnn.keras").get_layer("s0a_conv").filters == 8
     assert config["elastic"] and config["schedule"] == "plateau" and config["label_smoothing"] == 0.1
     assert (config["rotation"], config["zoom"], config["shift"]) == (15.0, 0.15, 0.1)
     assert "test accuracy" in result.stdout
@@ -257,9 +259,30 @@ def test_bolder_grows_the_strokes_of_the_share_asked_for():
     assert np.array_equal(np.asarray(bolder(0.0, seed=3)(batch)), batch)
 
 
-def test_bold_outside_zero_to_one_is_refused():
-    with pytest.raises(ValueError, match="bold must be a share"):
-        fitting.FitConfig(bold=1.5)
+def test_european_crosses_sevens_and_flags_ones_of_the_share_asked_for():
+    from digitcam.train.augment import european
+
+    batch = np.zeros((300, 28, 28, 1), np.float32)
+    batch[:, 6:22, 13:15] = 255  # a stem, two pixels wide
+    batch[:, 6:8, 8:15] = 255  # and a 7's top bar, on the first 100
+    batch[100:, 6:8, 8:13] = 0  # the next 100 are 1s, the last 100 4s (drawn the same)
+    labels = np.repeat([7, 1, 4], 100)
+    out = european(batch, labels, np.random.default_rng(0), 0.5)
+    changed = np.abs(out - batch).reshape(len(batch), -1).max(axis=1) > 0
+    assert 0.35 < changed[:100].mean() < 0.65 and 0.35 < changed[100:200].mean() < 0.65
+    assert not changed[200:].any() and (out >= batch).all()  # only 7s and 1s, and only ink added
+    # A 7's bar crosses its stem below the top; a 1's flag runs down to the left of its top.
+    added = out - batch
+    sevens, ones = added[:100][changed[:100]], added[100:200][changed[100:200]]
+    assert (sevens[:, 12:18, :13].sum(axis=(1, 2, 3)) > 0).all() and (sevens[:, 12:18, 15:].sum(axis=(1, 2, 3)) > 0).all()
+    assert (ones[:, 6:16, :13].sum(axis=(1, 2, 3)) > 0).all() and ones[:, :, 16:].sum() == 0
+    assert np.array_equal(european(batch, labels, np.random.default_rng(0), 0.0), batch)
+
+
+@pytest.mark.parametrize("name", ["bold", "european"])
+def test_a_share_outside_zero_to_one_is_refused(name):
+    with pytest.raises(ValueError, match=f"{name} must be a share"):
+        fitting.FitConfig(**{name: 1.5})
 
 
 @pytest.mark.parametrize("field,value", [("rotation", -1.0), ("zoom", 1.0), ("shift", 1.5)])

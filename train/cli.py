@@ -25,7 +25,7 @@ def configure_train(p: argparse.ArgumentParser) -> None:
                    help="cosine decay with one warm-up epoch, or ReduceLROnPlateau")
     p.add_argument("--label-smoothing", type=unit_float, default=0.0)
     p.add_argument("--elastic", action="store_true", help="add elastic distortion (slower; it hurt the CNN here, see README)")
-    p.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    p.add_argument("--no-augment", action="store_true", help="no random turn, zoom, shift or bolder pen (--european still applies)")
     p.add_argument("--rotation", type=float, default=augment.ROTATION_DEGREES, metavar="DEGREES",
                    help="largest random turn either way")
     p.add_argument("--zoom", type=unit_float, default=augment.ZOOM, help="largest random zoom, as a fraction")
@@ -33,6 +33,8 @@ def configure_train(p: argparse.ArgumentParser) -> None:
                    help="largest random shift, as a fraction of the side")
     p.add_argument("--bold", type=unit_float, default=augment.BOLD, metavar="SHARE",
                    help="share of training digits drawn with strokes a pixel bolder all round")
+    p.add_argument("--european", type=unit_float, default=augment.EUROPEAN, metavar="SHARE",
+                   help="share of training 7s drawn crossed and 1s with a long flag, as much of Europe writes them")
     p.add_argument("--ema", type=unit_float, default=0.0, metavar="MOMENTUM",
                    help="validate, checkpoint and ship a moving average of the weights (e.g. 0.999; 0 is off)")
     p.add_argument("--width", type=positive_int, metavar="FILTERS",
@@ -103,8 +105,8 @@ def run_train(args: argparse.Namespace, env: Environment) -> int:
                            weight_decay=args.weight_decay, schedule=args.schedule,
                            label_smoothing=args.label_smoothing, elastic=args.elastic,
                            augment=not args.no_augment, rotation=args.rotation, zoom=args.zoom,
-                           shift=args.shift, bold=args.bold, ema=args.ema, seed=args.seed,
-                           patience=args.patience)
+                           shift=args.shift, bold=args.bold, european=args.european, ema=args.ema,
+                           seed=args.seed, patience=args.patience)
     except ValueError as error:
         raise UsageError(str(error)) from None
     data = load_mnist(args.data_dir, env.environ, limit=args.limit)

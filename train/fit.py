@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from digitcam.train import augment
-from digitcam.train.augment import BOLD, ROTATION_DEGREES, SHIFT, ZOOM
+from digitcam.train.augment import BOLD, EUROPEAN, ROTATION_DEGREES, SHIFT, ZOOM
 from digitcam.train.defaults import (BATCH_SIZE, EARLY_STOP_PATIENCE, EPOCHS, LEARNING_RATE, SCHEDULES, SEED,
                                      WARMUP_EPOCHS, WEIGHT_DECAY)
 
@@ -44,6 +44,7 @@ class FitConfig:
     zoom: float = ZOOM
     shift: float = SHIFT
     bold: float = BOLD
+    european: float = EUROPEAN
     ema: float = 0.0
     seed: int = SEED
     patience: int = EARLY_STOP_PATIENCE
@@ -56,8 +57,9 @@ class FitConfig:
             raise ValueError("epochs, batch size and learning rate must be positive, weight decay at least 0")
         if not (0 <= self.rotation <= 180 and 0 <= self.zoom < 1 and 0 <= self.shift < 1):
             raise ValueError("rotation must be 0-180 degrees, zoom and shift fractions below 1")
-        if not 0 <= self.bold <= 1:
-            raise ValueError(f"bold must be a share from 0 to 1, got {self.bold}")
+        for name in ("bold", "european"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be a share from 0 to 1, got {getattr(self, name)}")
         if not 0 <= self.ema < 1:
             raise ValueError(f"ema must be a momentum from 0 to below 1 (0 turns it off), got {self.ema}")
 
@@ -77,6 +79,15 @@ def make_dataset(x: np.ndarray, y: np.ndarray, config: FitConfig, training: bool
             return tf.numpy_function(lambda b: augment.elastic(b, rng), [batch], tf.float32)
 
         ds = ds.map(lambda a, b: (tf.ensure_shape(_elastic(a), a.shape), b))
+    if training and config.european > 0:  # asked for by itself, so also without the rest
+        written = np.random.default_rng(config.seed + 4)
+
+        def _european(batch, onehot):
+            # Before the turn, zoom and shift, so a bar or a flag moves with its digit.
+            return tf.numpy_function(lambda b, y: augment.european(b, y.argmax(axis=1), written, config.european),
+                                     [batch, onehot], tf.float32)
+
+        ds = ds.map(lambda a, b: (tf.ensure_shape(_european(a, b), a.shape), b))
     if training and config.augment:
         layer = augment.geometric(config.seed, config.rotation, config.zoom, config.shift)
         ds = ds.map(lambda a, b: (layer(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)

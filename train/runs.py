@@ -109,7 +109,12 @@ def train(arch: str, data: Mnist, out: Path, config: fitting.FitConfig, *, resum
         model, history = _fit_single(arch, arch, data, out, config, resume, strategy, init, width)
         seconds = [fitting.seconds_per_epoch(history)]
         epoch_seconds = history.get("seconds", [])
-        extra_config = {"init": str(init)} if init is not None else {}
+        extra_config = {}
+        if init is not None:
+            extra_config["init"] = str(init)
+            # A fine-tune started from a run of its own records how that run was trained.
+            if init.parent.resolve() != out.resolve() and (base := _recipe(init.parent / "metrics.json")):
+                extra_config["base"] = base
     final = out / f"{arch}.keras"
     save_model(model, final)
     if arch == "cnn":
@@ -141,7 +146,11 @@ def _recipe(metrics_file: Path) -> dict[str, Any] | None:
     if not metrics_file.is_file():
         return None
     m = json.loads(metrics_file.read_text())
-    recipe = {key: m[key] for key in ("arch", "seed", "config")}
+    recipe = {key: m[key] for key in ("arch", "seed", "epochs_run", "train_seconds") if key in m}
+    recipe["config"] = {key: value for key, value in m["config"].items() if key != "base"}
+    if "base" in m["config"]:  # recorded when it was trained
+        recipe["base"] = m["config"]["base"]
+        return recipe
     init = m["config"].get("init")
     # A fine-tune written over the run it started from has no earlier record to point to.
     base = Path(init).parent / "metrics.json" if init else None

@@ -77,6 +77,11 @@ def chain(m: dict) -> list[dict]:
     return [*chain(base), m] if base else [m]
 
 
+def listed(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def pct(x: float) -> str:
     return f"{x * 100:.2f} %"
 
@@ -186,9 +191,15 @@ def main(models: Path, run_dirs: list[Path]) -> str:
         worst = sorted(m["per_class_accuracy"].items(), key=lambda kv: kv[1])[:3]
         lines.append(f"- {m['arch']}: most confused {', '.join(confusions(m['confusion_matrix']))}; weakest classes "
                      + ", ".join(f"{d} ({a * 100:.2f} %)" for d, a in worst) + ".")
+    european = [m["arch"] for m in runs if any(r["config"].get("european") for r in chain(m))]
+    others = [m["arch"] for m in runs if m["arch"] not in european]
     lines += ["- Trained on MNIST only: centred, size-normalised digits. Real pages go through the same "
-              "preprocessing (`edge/preprocess.py`), but unusual pens, crossed sevens or very slanted writing "
-              "are outside what MNIST shows.", "",
+              "preprocessing (`edge/preprocess.py`), but unusual pens or very slanted writing are outside what "
+              "MNIST shows. MNIST's writers crossed no 7 and flagged few 1s"
+              + (f"; the {listed(european)} learnt them too (trained with `--european`)" if european else "")
+              + (f"; the {listed(others)} may read a crossed 7 as a 4 or a 9 and a flagged 1 as a 7"
+                 if others else "")
+              + " (`python scripts/european_digits.py --model FILE` measures it).", "",
               "Plots: `*_confusion.png`, `*_reliability.png`, `*_curves.png` in this folder."]
     return "\n".join(lines) + "\n"
 

@@ -72,6 +72,7 @@ def test_a_fine_tuned_model_shows_both_of_its_runs(card_inputs, tmp_path):
                  augment=False, base=base)
     card = model_card.main(models, [tuned, runs[1]])
     assert "| cnn | 1,000 | 2.0 M | 30 + 3 | 10 | 30 min |" in card  # 1,800 s and 30 s
+    assert "the cnn learnt them too" in card and "the ensemble may read a crossed 7 as a 4" in card
     assert ("`digitcam train --arch cnn --epochs 30 --seed 1`, then `digitcam train --arch cnn --epochs 3 --seed 1 "
             "--init runs/cnn/best.keras --no-augment --european 0.5`") in card
 

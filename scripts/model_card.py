@@ -3,7 +3,7 @@
 Every figure in the card is read from those files, which `scripts/make_models.sh` produces.
 Each run's metrics.json is kept beside the models as NAME.metrics.json, so the card can be
 written again from the models folder alone (after retraining one model, pass only its run).
-    python scripts/model_card.py MODELS_DIR [RUN_DIR ...]
+    python scripts/model_card.py MODELS_DIR [RUN_DIR | NAME=RUN_DIR ...]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -86,28 +87,31 @@ def pct(x: float) -> str:
     return f"{x * 100:.2f} %"
 
 
-ARCHS = ("cnn", "resnet", "ensemble")  # the card's order
+NAMES = ("cnn", "cnn-european", "resnet", "ensemble")  # the card's order; other names follow
 PLOTS = ("confusion.png", "reliability.png", "curves.png")
 
 
-def records(models: Path, runs: list[Path]) -> list[dict]:
+def records(models: Path, runs: Sequence[str | Path]) -> list[dict]:
     """The training metrics of each shipped model: the runs given (kept in `models` as
-    NAME.metrics.json, with their plots), then the records kept there before."""
-    for run in runs:
+    NAME.metrics.json, with their plots; NAME is the run's architecture, or given as NAME=RUN),
+    then the records kept there before. Each record gets its `name`."""
+    for given in runs:
+        name, _, path = str(given).rpartition("=")
+        run = Path(path)
         source = run / "metrics.json"
         if not source.is_file():
             raise ValueError(f"{source}: no such file (is {run} a finished training run?)")
         text = source.read_text()
-        arch = json.loads(text)["arch"]
-        atomic.write_text(models / f"{arch}.metrics.json", text)
+        name = name or json.loads(text)["arch"]
+        atomic.write_text(models / f"{name}.metrics.json", text)
         for plot in PLOTS:
             if (run / plot).is_file():
-                shutil.copyfile(run / plot, models / f"{arch}_{plot}")
-    found = [json.loads((models / f"{arch}.metrics.json").read_text()) for arch in ARCHS
-             if (models / f"{arch}.metrics.json").is_file()]
-    if not found:
+                shutil.copyfile(run / plot, models / f"{name}_{plot}")
+    kept = {path.name.removesuffix(".metrics.json") for path in models.glob("*.metrics.json")}
+    names = [n for n in NAMES if n in kept] + sorted(kept - set(NAMES))
+    if not names:
         raise ValueError(f"{models}: no NAME.metrics.json; pass the training run folders")
-    return found
+    return [{**json.loads((models / f"{name}.metrics.json").read_text()), "name": name} for name in names]
 
 
 def targets(manifest: dict, runs: list[dict]) -> list[str]:
@@ -117,19 +121,20 @@ def targets(manifest: dict, runs: list[dict]) -> list[str]:
     def row(what: str, reached: str, met: bool) -> None:
         rows.append(f"| {what} | {reached} | {'yes' if met else '**no**'} |")
 
-    floats = {m["arch"]: m["test_accuracy"] for m in runs}
+    floats = {m["name"]: m["test_accuracy"] for m in runs}
+    archs = {m["name"]: m["arch"] for m in runs}
     if "cnn" in floats:
         row(f"single CNN >= {pct(SINGLE_CNN_MIN)}", pct(floats['cnn']), floats["cnn"] >= SINGLE_CNN_MIN)
     if "ensemble" in floats:
         row(f"ensemble of three >= {pct(ENSEMBLE_MIN)}", pct(floats['ensemble']), floats["ensemble"] >= ENSEMBLE_MIN)
     for e in manifest["artifacts"]:
-        arch = e["file"].split(".")[0]
-        if e["format"] != "tflite-int8" or arch not in floats:
+        name = e["file"].split(".")[0]
+        if e["format"] != "tflite-int8" or name not in floats:
             continue
-        drop = floats[arch] - e["test_accuracy"]
+        drop = floats[name] - e["test_accuracy"]
         row(f"{e['file']} within {INT8_MAX_DROP * 100:.2f} points of its float model",
             f"{-drop * 100:+.2f} points", drop <= INT8_MAX_DROP + 1e-9)
-        if arch == "cnn":
+        if archs[name] == "cnn":
             kb = e["bytes"] / 1024
             row(f"{e['file']} at most {CNN_INT8_MAX_KB} KB", f"{kb:.0f} KB", kb <= CNN_INT8_MAX_KB)
     eces = [e["calibration"]["test_ece_after"] for e in manifest["artifacts"] if "calibration" in e]
@@ -138,7 +143,7 @@ def targets(manifest: dict, runs: list[dict]) -> list[str]:
     return rows
 
 
-def main(models: Path, run_dirs: list[Path]) -> str:
+def main(models: Path, run_dirs: Sequence[str | Path]) -> str:
     runs = records(models, run_dirs)
     manifest = json.loads((models / "manifest.json").read_text())
     lines = ["# Model card: digitcam's shipped models", "",
@@ -157,7 +162,7 @@ def main(models: Path, run_dirs: list[Path]) -> str:
         runs_of = chain(m)
         epochs = " + ".join(str(r.get("epochs_run", "?")) for r in runs_of)
         minutes = sum(r.get("train_seconds", 0) for r in runs_of) / 60
-        lines.append(f"| {m['arch']} | {m['parameters']:,} | {m['macs_per_image'] / 1e6:.1f} M | {epochs} | "
+        lines.append(f"| {m['name']} | {m['parameters']:,} | {m['macs_per_image'] / 1e6:.1f} M | {epochs} | "
                      f"{spe} | {minutes:.0f} min | {m['test_accuracy'] * 100:.2f} % | "
                      f"{m['expected_calibration_error'] * 100:.2f} % |")
     lines += ["", "Training commands (as run by `scripts/make_models.sh`):", ""]
@@ -189,10 +194,10 @@ def main(models: Path, run_dirs: list[Path]) -> str:
               "## Known weaknesses", ""]
     for m in runs:
         worst = sorted(m["per_class_accuracy"].items(), key=lambda kv: kv[1])[:3]
-        lines.append(f"- {m['arch']}: most confused {', '.join(confusions(m['confusion_matrix']))}; weakest classes "
+        lines.append(f"- {m['name']}: most confused {', '.join(confusions(m['confusion_matrix']))}; weakest classes "
                      + ", ".join(f"{d} ({a * 100:.2f} %)" for d, a in worst) + ".")
-    european = [m["arch"] for m in runs if any(r["config"].get("european") for r in chain(m))]
-    others = [m["arch"] for m in runs if m["arch"] not in european]
+    european = [m["name"] for m in runs if any(r["config"].get("european") for r in chain(m))]
+    others = [m["name"] for m in runs if m["name"] not in european]
     lines += ["- Trained on MNIST only: centred, size-normalised digits. Real pages go through the same "
               "preprocessing (`edge/preprocess.py`), but unusual pens or very slanted writing are outside what "
               "MNIST shows. MNIST's writers crossed no 7 and flagged few 1s"
@@ -209,7 +214,7 @@ if __name__ == "__main__":
         sys.exit(__doc__.strip().splitlines()[-1].strip())
     folder = Path(sys.argv[1])
     try:
-        card = main(folder, [Path(p) for p in sys.argv[2:]])
+        card = main(folder, sys.argv[2:])
     except ValueError as error:
         print(f"model_card: {error}", file=sys.stderr)
         sys.exit(2)

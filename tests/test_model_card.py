@@ -77,6 +77,24 @@ def test_a_fine_tuned_model_shows_both_of_its_runs(card_inputs, tmp_path):
             "--init runs/cnn/best.keras --no-augment --european 0.5`") in card
 
 
+def test_a_second_cnn_is_kept_under_its_own_name(card_inputs, tmp_path):
+    models, runs = card_inputs
+    manifest = json.loads((models / "manifest.json").read_text())
+    manifest["artifacts"].append(_artifact("cnn-european.int8.tflite", "tflite-int8", 0.9962, 338))
+    manifest["default"] = "cnn-european.int8.tflite"
+    (models / "manifest.json").write_text(json.dumps(manifest))
+    european = _run(tmp_path / "eu", "cnn", 0.9963, european=0.5)
+    card = model_card.main(models, [*runs, f"cnn-european={european}"])
+    assert (models / "cnn-european.metrics.json").is_file() and (models / "cnn.metrics.json").is_file()
+    rows = [line for line in card.splitlines() if line.startswith("| cnn")]
+    assert rows[0].startswith("| cnn | ") and rows[1].startswith("| cnn-european | ")  # the card's order
+    assert "| single CNN >= 99.70 % | 99.70 % | yes |" in card  # the target is the plain CNN's
+    assert "| cnn-european.int8.tflite within 0.05 points of its float model | -0.01 points | yes |" in card
+    assert "| cnn-european.int8.tflite at most 400 KB | 338 KB | yes |" in card
+    assert "the cnn-european learnt them too" in card and "the cnn and ensemble may read" in card
+    assert "Default on the device: `cnn-european.int8.tflite`" in card
+
+
 def test_the_card_is_written_again_from_the_models_folder_alone(card_inputs):
     models, runs = card_inputs
     first = model_card.main(models, runs)

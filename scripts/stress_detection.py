@@ -24,7 +24,7 @@ digits cropped close, drawn or photographed. Needs the full
 MNIST test set, or with `--split validation` the validation split's 5,000 digits: figures to
 choose a model by.
 
-    python scripts/stress_detection.py [--pages 20] [--model models/cnn.int8.tflite] [--data-dir DIR]
+    python scripts/stress_detection.py [--pages 20] [--model models/cnn-european.int8.tflite] [--data-dir DIR]
         [--condition NAME | --pictures] [--split test|validation] [--no-cut] [--no-closer-look]
         [--no-text-lines] [--crops-whole] [--luminance]
 """

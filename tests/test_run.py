@@ -174,7 +174,7 @@ def test_model_lookup_order(tmp_path, shipped_models, monkeypatch):
     own.mkdir()
     shutil.copy(shipped_models / "cnn.onnx", own / "mine.onnx")
     assert find_model(environ={}, cwd=tmp_path).path == own / "mine.onnx"  # ./models/, newest file
-    assert find_model(environ={"DIGITCAM_MODEL": str(shipped_models)}, cwd=tmp_path).path.name == "cnn.int8.tflite"
+    assert find_model(environ={"DIGITCAM_MODEL": str(shipped_models)}, cwd=tmp_path).path.name == "cnn-european.int8.tflite"
     assert find_model(environ={}, cwd=tmp_path / "nowhere").found_by.startswith("shipped")
     assert find_model(str(own / "mine.onnx"), environ={}).backend == "onnxruntime"
 

@@ -73,7 +73,7 @@ def test_installer_stages_idempotently_and_uninstalls(tmp_path):
     assert first.returncode == 0, first.stderr
     for path in ("etc/systemd/system/digitcam.service", "etc/systemd/user/digitcam-display.service",
                  "etc/digitcam/config.toml", "etc/digitcam/display.toml", "opt/digitcam/models/manifest.json",
-                 "opt/digitcam/models/cnn.int8.tflite", "var/lib/digitcam"):
+                 "opt/digitcam/models/cnn-european.int8.tflite", "var/lib/digitcam"):
         assert (stage / path).exists(), path
     config = (stage / "etc/digitcam/config.toml").read_text()
     assert re.search(r'^source = "(picamera|camera:0)"', config, re.M)

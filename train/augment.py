@@ -58,8 +58,8 @@ def european(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
              share: float) -> np.ndarray:
     """A copy of a (N, 28, 28, 1) batch in which a random `share` of the 7s are crossed and of
     the 1s flagged, as much of Europe writes them: MNIST's writers (American) did neither, and
-    the shipped CNN read a crossed 7 as a 4 or a 9 one time in 20, a 1 with a long flag as a 7
-    one time in four."""
+    the CNN trained on MNIST alone reads a 7 crossed so as a 4 or a 9 one time in 20, a 1
+    flagged so as a 7 or a 9 one time in four (`scripts/european_digits.py`)."""
     import cv2
 
     out = images.copy()

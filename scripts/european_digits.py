@@ -7,7 +7,7 @@ and a fixed grid drawn otherwise (a level bar of three widths at two heights; a 
 lengths at two angles, the longest longer than any trained on). Choose on the validation split;
 report on test.
 
-    python scripts/european_digits.py [--model models/cnn.int8.tflite] [--split validation|test]
+    python scripts/european_digits.py [--model FILE] [--split validation|test]
 """
 
 from __future__ import annotations
@@ -65,24 +65,26 @@ def flagged(image: np.ndarray, length: float, degrees: float) -> np.ndarray | No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="models/cnn.int8.tflite")
+    parser.add_argument("--model", default=None, help="model file (default: the runtime's choice)")
     parser.add_argument("--split", choices=("validation", "test"), default="validation")
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
 
     from digitcam.edge.backends import open_backend
+    from digitcam.edge.discovery import find_model
     from digitcam.train.augment import european
     from digitcam.train.data import load_mnist
 
     data = load_mnist(args.data_dir)
     x, y = (data.x_val, data.y_val) if args.split == "validation" else (data.x_test, data.y_test)
-    backend = open_backend(args.model)
+    choice = find_model(args.model)
+    backend = open_backend(choice.path, choice.backend)
 
     def read(images: list[np.ndarray | None]) -> np.ndarray:
         kept = np.stack([image for image in images if image is not None])
         return backend.predict(kept[..., None]).argmax(axis=1)
 
-    print(f"{args.model}, MNIST {args.split}: {np.mean(read(list(x)) == y) * 100:.2f} % of {len(y)}")
+    print(f"{choice.path.name}, MNIST {args.split}: {np.mean(read(list(x)) == y) * 100:.2f} % of {len(y)}")
     sevens, ones = x[y == 7], x[y == 1]
     print(f"as written: 7s {np.mean(read(list(sevens)) == 7) * 100:.1f} %, 1s {np.mean(read(list(ones)) == 1) * 100:.1f} %"
           f" ({len(sevens)} and {len(ones)})")

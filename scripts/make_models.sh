@@ -37,10 +37,10 @@ if [ "${WITH_RESNET:-1}" = 1 ]; then
 fi
 
 mkdir -p "$MODELS"
-# Each shipped model is named after its run folder.
+# Each shipped model is named after its run folder; a run saves its model under its architecture.
 for name in cnn cnn-european ensemble resnet; do
-    [ -f "$RUNS/$name/metrics.json" ] || continue
-    arch=$(python -c "import json, sys; print(json.load(open(sys.argv[1]))['arch'])" "$RUNS/$name/metrics.json")
+    arch=${name%-european}
+    [ -f "$RUNS/$name/$arch.keras" ] || continue
     cp "$RUNS/$name/$arch.keras" "$MODELS/$name.keras"
     # The European CNN's int8 file is the device default (README, "The shipped models").
     default=$([ "$name" = cnn-european ] && echo "--default tflite-int8" || true)
